@@ -1,0 +1,87 @@
+# Two commands for a new user: `make run` serves the site, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Django 6.1 needs Python 3.12+. .python-version makes pyenv's python3 resolve to 3.13 here;
+# elsewhere try python3.13, then python3.12.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# `make run` serves plain HTTP on loopback with DEBUG off. Its secret key is generated once into
+# .secret_key (not committed); production sets DJANGO_SECRET_KEY itself.
+RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_HTTPS=0 DJANGO_DEBUG=0
+# Tests run with a throwaway key over plain HTTP (the test client and live server speak HTTP).
+TEST_ENV = DJANGO_SECRET_KEY=test-only-insecure-key DJANGO_HTTPS=0 DJANGO_DEBUG=0
+
+.PHONY: help python venv run test test-pytest test-fast lint format clean
+
+help:
+	@echo "make run        serve the site on http://$(HOST):$(PORT) (gunicorn, SQLite)"
+	@echo "make test       lint, then the whole test suite (what CI runs)"
+	@echo "make test-fast  the suite without the real-browser tests, for quick checks"
+	@echo "make format     format the code with ruff"
+
+python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "error: this project needs Python 3.12 or newer (Django 6.1); no python3, python3.13 or python3.12 of that version was found." >&2; \
+		echo "       Install Python 3.13 (e.g. 'pyenv install 3.13') and run make again." >&2; \
+		exit 1; fi
+
+# (Re)create the virtualenv when it is missing or was made with a Python older than 3.12.
+$(BIN)/python: | python
+	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then rm -rf $(VENV); fi
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime-installed
+
+venv: $(VENV)/.dev-installed
+
+.secret_key: | $(BIN)/python
+	@$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@chmod 600 $@
+
+run: $(VENV)/.runtime-installed .secret_key
+	@$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	@$(RUN_ENV) $(BIN)/python manage.py seed_content
+	@$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "  The site is at http://$(HOST):$(PORT)/   (Ctrl+C stops it)"
+	@echo "  Staff admin: http://$(HOST):$(PORT)/admin/"
+	@echo "  Create a staff account with:"
+	@echo "    DJANGO_SECRET_KEY=\"\$$(cat .secret_key)\" $(BIN)/python manage.py createsuperuser"
+	@echo ""
+	@$(RUN_ENV) GUNICORN_BIND=$(HOST):$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py clinic.wsgi
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# pytest exits non-zero (5) when it collects no test, so an empty run fails the build too.
+test: lint test-pytest
+
+# The suite alone, without lint (CI uses it for the PostgreSQL pass).
+test-pytest: $(VENV)/.dev-installed
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.dev-installed
+	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

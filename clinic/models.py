@@ -1,0 +1,74 @@
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Q
+
+PROFILE_CACHE_KEY = "clinic:profile:v1"
+
+
+class ClinicProfile(models.Model):
+    """The clinic's own details, shown in every page's header and footer. There is one record."""
+
+    name = models.CharField(max_length=120, help_text="The clinic's name as patients know it.")
+    tagline = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="A few words under the name, e.g. 'Neurosurgery specialist clinic, Singapore'.",
+    )
+    phone = models.CharField(
+        max_length=40,
+        help_text="The care coordinator's number, written the way patients should dial it, "
+        "e.g. +65 6592 6871.",
+    )
+    email = models.EmailField(
+        blank=True,
+        help_text="Where patients may email. Leave empty to show only the phone and the form.",
+    )
+    address = models.TextField(blank=True, help_text="Postal address, one line per row.")
+    opening_hours = models.TextField(
+        blank=True, help_text="Opening hours, one line per row, e.g. 'Mon to Fri: 9am to 5pm'."
+    )
+    reply_time = models.CharField(
+        max_length=120,
+        default="within two working days",
+        help_text="How soon the care coordinator replies to a written enquiry, in plain words.",
+    )
+
+    class Meta:
+        verbose_name = "clinic profile"
+        verbose_name_plural = "clinic profile"
+        constraints = [
+            # A single record: the admin edits it, nobody adds a second one.
+            models.CheckConstraint(condition=Q(id=1), name="clinic_profile_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @property
+    def phone_href(self) -> str:
+        """The number as a tel: link target (digits and a leading +)."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return f"tel:{digits}"
+
+    @classmethod
+    def load(cls) -> "ClinicProfile":
+        """The profile from the cache; one query on a miss (creating defaults if none yet)."""
+        profile = cache.get(PROFILE_CACHE_KEY)
+        if profile is None:
+            profile = cls.objects.filter(pk=1).first() or cls.defaults()
+            cache.set(PROFILE_CACHE_KEY, profile, timeout=None)
+        return profile
+
+    @classmethod
+    def defaults(cls) -> "ClinicProfile":
+        """An unsaved profile with the clinic's published details (the seed source)."""
+        return cls(
+            pk=1,
+            name="Neuro Asia Care",
+            tagline="Neurosurgery specialist clinic, Singapore",
+            phone="+65 6592 6871",
+        )

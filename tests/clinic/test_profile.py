@@ -1,0 +1,78 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from clinic.models import ClinicProfile
+from conditions.models import Condition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_content", stdout=StringIO())
+
+
+def test_seed_creates_the_profile_from_the_source_documents(seeded):
+    profile = ClinicProfile.objects.get()
+    assert profile.name == "Neuro Asia Care"
+    assert profile.phone == "+65 6592 6871"
+    assert "Singapore" in profile.tagline
+
+
+def test_seed_is_idempotent_and_keeps_staff_edits(seeded):
+    ClinicProfile.objects.filter(pk=1).update(phone="+65 6000 0000")
+    counts = (ClinicProfile.objects.count(), Condition.objects.count())
+    call_command("seed_content", stdout=StringIO())
+    assert (ClinicProfile.objects.count(), Condition.objects.count()) == counts
+    assert ClinicProfile.objects.get().phone == "+65 6000 0000"
+
+
+def test_every_page_shows_the_profile_phone_as_a_tel_link(client, seeded):
+    response = client.get(reverse("privacy"))
+    assertContains(response, '<a href="tel:+6565926871">+65 6592 6871</a>')
+
+
+def test_profile_is_read_from_the_cache_after_the_first_request(client, seeded, django_assert_num_queries):
+    client.get(reverse("home"))
+    with django_assert_num_queries(0):
+        client.get(reverse("home"))
+
+
+def test_editing_the_profile_in_the_admin_shows_on_the_site_at_once(client, seeded):
+    admin = User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1")
+    client.force_login(admin)
+    client.get(reverse("home"))  # warm the cache with the old details
+    url = reverse("admin:clinic_clinicprofile_change", args=[1])
+    form = {
+        "name": "Neuro Asia Care",
+        "tagline": "Neurosurgery specialist clinic, Singapore",
+        "phone": "+65 6123 4567",
+        "email": "care@clinic.example.sg",
+        "address": "1 Example Road\nSingapore 000000",
+        "opening_hours": "Mon to Fri: 9am to 5pm",
+        "reply_time": "within one working day",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302
+    page = client.get(reverse("home"))
+    assertContains(page, '<a href="tel:+6561234567">+65 6123 4567</a>')
+    assertContains(page, "care@clinic.example.sg")
+    assertContains(page, "1 Example Road<br>Singapore 000000")
+
+
+def test_admin_allows_no_second_profile_and_no_deletion(client, seeded):
+    admin = User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1")
+    client.force_login(admin)
+    assert client.get(reverse("admin:clinic_clinicprofile_add")).status_code == 403
+    assert client.get(reverse("admin:clinic_clinicprofile_delete", args=[1])).status_code == 403
+
+
+def test_profile_defaults_apply_before_anything_is_seeded(client):
+    response = client.get(reverse("home"))
+    assertContains(response, "Neuro Asia Care")
+    assert not ClinicProfile.objects.exists()

@@ -1,0 +1,52 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_sends_a_strict_content_security_policy(client):
+    response = client.get(reverse("home"))
+    policy = response.headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if " " in part.strip())
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "http" not in policy  # no third-party origins
+
+
+def test_pages_have_no_inline_script(client):
+    html = client.get(reverse("home")).content.decode()
+    for chunk in html.split("<script")[1:]:
+        assert ' src="' in chunk.split(">", 1)[0], "every script must be a static file"
+
+
+def test_home_page_sends_the_protective_headers(client):
+    response = client.get(reverse("home"))
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_https_settings_add_hsts_and_redirect_plain_http(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+    plain = client.get(reverse("home"))
+    assert plain.status_code == 301
+    assert plain.headers["Location"].startswith("https://")
+
+    secure = client.get(reverse("home"), headers={"X-Forwarded-Proto": "https"})
+    assert secure.status_code == 200
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_htmx_is_served_from_our_own_static_files(client):
+    html = client.get(reverse("home")).content.decode()
+    assert '<script src="/static/django_htmx/htmx' in html
+    assert "unpkg" not in html and "cdn" not in html.lower()
