@@ -19,7 +19,7 @@ RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_HTTPS=0 DJANGO_DEBUG=0
 # Tests run with a throwaway key over plain HTTP (the test client and live server speak HTTP).
 TEST_ENV = DJANGO_SECRET_KEY=test-only-insecure-key DJANGO_HTTPS=0 DJANGO_DEBUG=0
 
-.PHONY: help python venv run test test-pytest test-fast lint format clean
+.PHONY: help python venv browser run test test-pytest test-fast lint format clean
 
 help:
 	@echo "make run        serve the site on http://$(HOST):$(PORT) (gunicorn, SQLite)"
@@ -76,8 +76,22 @@ format: $(VENV)/.dev-installed
 # pytest exits non-zero (5) when it collects no test, so an empty run fails the build too.
 test: lint test-pytest
 
+# The browser tests drive Debian's Chromium (Playwright cannot download a browser here).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 && [ -z "$$CHROMIUM_PATH" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's chromium for the browser tests (about a minute)..."; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq chromium libatomic1 fonts-liberation >/dev/null || exit 1; \
+		else \
+			echo "error: the browser tests need Chromium. Install it (Debian/Ubuntu: 'sudo apt-get install chromium libatomic1 fonts-liberation')" >&2; \
+			echo "       or point CHROMIUM_PATH at a Chromium binary; 'make test-fast' runs everything else." >&2; \
+			exit 1; \
+		fi; \
+	fi
+
 # The suite alone, without lint (CI uses it for the PostgreSQL pass).
-test-pytest: $(VENV)/.dev-installed
+test-pytest: $(VENV)/.dev-installed browser
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.dev-installed
