@@ -14,7 +14,9 @@ graceful_timeout = 20
 keepalive = 5
 # Load the app once in the master so workers start fast and share memory.
 preload_app = True
-accesslog = "-"
+# No gunicorn access log: the site logs one line per request itself, without client addresses or
+# query strings (clinic/middleware.py). Set GUNICORN_ACCESSLOG=- to add gunicorn's own.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 # gunicorn 27 opens a control socket at a fixed path; several instances on one machine (the
 # benchmark, the scale-out test) would fight over it, and the site does not use it.

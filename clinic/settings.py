@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every request (static files included) gets an id and one log line.
+    "clinic.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Straight after SecurityMiddleware, as whitenoise's docs ask: static files skip the rest.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -83,6 +85,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "clinic.middleware.AdminNoIndexMiddleware",
+    # Innermost, so a database outage inside any view becomes the calm 503 page.
+    "clinic.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -134,9 +139,12 @@ CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis errors degrade to cache misses (logged) instead of failing the request.
+            "BACKEND": "clinic.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "clinic",
+            # A dead or unreachable Redis must cost a request milliseconds, not seconds.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -229,12 +237,18 @@ if HTTPS:
     SECURE_CSP["upgrade-insecure-requests"] = True
 
 # --- Logging ---------------------------------------------------------------------------------
+# One line per request from clinic.access (no personal data: see clinic/middleware.py). Django's
+# own request logger would repeat 4xx/5xx lines with the full URL, so it only reports errors.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+    },
 }
 
 # How long a signed calculator result stays valid for the enquiry form (seconds).

@@ -15,6 +15,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler500 = "clinic.views.server_error"
+
 admin.site.site_header = "Neuro Asia Care: staff"
 admin.site.site_title = "Clinic staff"
 admin.site.index_title = "Articles and enquiries"

@@ -3,6 +3,7 @@ import logging
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -36,3 +37,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A friendly 403 when a form's security token is missing or stale (an old tab, say)."""
     return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page: static, no database, with the request id so a caller can quote it."""
+    html = render_to_string("500.html", {"request_id": getattr(request, "id", "")})
+    return HttpResponse(html, status=500)

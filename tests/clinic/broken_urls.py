@@ -12,6 +12,8 @@ def bad(request):
     raise SuspiciousOperation("deliberately malformed request")
 
 
+handler500 = "clinic.views.server_error"
+
 urlpatterns = [
     path("boom/", boom),
     path("bad/", bad),

@@ -101,7 +101,7 @@ def test_environment_overrides_database_cache_hosts_and_mail():
     assert values["ALLOWED_HOSTS"] == ["a.example.sg", "b.example.sg"]
     assert values["ENGINE"] == "django.db.backends.postgresql"
     assert values["DB_OPTIONS"] == {}
-    assert values["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHE"] == "clinic.cache.ResilientRedisCache"
     assert values["CACHE_LOCATION"] == "redis://127.0.0.1:6379/3"
     assert values["MAILER"] == "django.core.mail.backends.smtp.EmailBackend"
     assert values["MAIL_OPTIONS"]["port"] == 2525
