@@ -4,6 +4,7 @@ environment variables (see the table in README.md). Defaults are the safe choice
 HTTPS-only cookies and HSTS are on, and a missing secret key stops the site from starting.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_htmx",
+    "axes",
     "clinic",
     "conditions",
     "grading",
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "clinic.middleware.AdminNoIndexMiddleware",
     # Innermost, so a database outage inside any view becomes the calm 503 page.
     "clinic.middleware.DatabaseUnavailableMiddleware",
+    # django-axes asks to be last: it turns a lockout into the friendly "locked out" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -149,6 +153,20 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Staff logins go through django-axes first: after AXES_FAILURE_LIMIT failures for one user name,
+# or from one address, further attempts are refused (HTTP 429) until the cool-off ends. Every
+# failure and lockout is stored (Admin > Axes) and logged. `manage.py axes_reset` lifts lockouts.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone triggers a lockout
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_VERBOSE = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
