@@ -19,7 +19,7 @@ RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_HTTPS=0 DJANGO_DEBUG=0
 # Tests run with a throwaway key over plain HTTP (the test client and live server speak HTTP).
 TEST_ENV = DJANGO_SECRET_KEY=test-only-insecure-key DJANGO_HTTPS=0 DJANGO_DEBUG=0
 
-.PHONY: help python venv browser run test test-pytest test-fast lint format clean
+.PHONY: help python venv browser run test test-pytest test-fast lint format audit clean
 
 help:
 	@echo "make run        serve the site on http://$(HOST):$(PORT) (gunicorn, SQLite)"
@@ -96,6 +96,10 @@ test-pytest: $(VENV)/.dev-installed browser
 
 test-fast: $(VENV)/.dev-installed
 	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# Known vulnerabilities in the pinned runtime requirements fail this (CI runs it).
+audit: $(VENV)/.dev-installed
+	$(BIN)/python .ci/audit.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
