@@ -19,13 +19,14 @@ RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_HTTPS=0 DJANGO_DEBUG=0
 # Tests run with a throwaway key over plain HTTP (the test client and live server speak HTTP).
 TEST_ENV = DJANGO_SECRET_KEY=test-only-insecure-key DJANGO_HTTPS=0 DJANGO_DEBUG=0
 
-.PHONY: help python venv browser run test test-pytest test-fast lint format audit clean
+.PHONY: help python venv browser wrk run test test-pytest test-fast lint format audit bench clean
 
 help:
 	@echo "make run        serve the site on http://$(HOST):$(PORT) (gunicorn, SQLite)"
 	@echo "make test       lint, then the whole test suite (what CI runs)"
 	@echo "make test-fast  the suite without the real-browser tests, for quick checks"
 	@echo "make format     format the code with ruff"
+	@echo "make bench      load-test the site against the framework floor (see README, Performance)"
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -100,6 +101,18 @@ test-fast: $(VENV)/.dev-installed
 # Known vulnerabilities in the pinned runtime requirements fail this (CI runs it).
 audit: $(VENV)/.dev-installed
 	$(BIN)/python .ci/audit.py
+
+# The load generator for `make bench`: Debian's wrk.
+wrk:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq wrk >/dev/null || exit 1; \
+		else echo "error: make bench needs wrk ('sudo apt-get install wrk')" >&2; exit 1; fi; \
+	fi
+
+# Load test under gunicorn with production settings; prints a table and writes bench/results/.
+bench: $(VENV)/.dev-installed wrk
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
