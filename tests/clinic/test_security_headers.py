@@ -50,3 +50,10 @@ def test_htmx_is_served_from_our_own_static_files(client):
     html = client.get(reverse("home")).content.decode()
     assert '<script src="/static/django_htmx/htmx' in html
     assert "unpkg" not in html and "cdn" not in html.lower()
+
+
+def test_pages_without_forms_set_no_cookie_and_do_not_vary_by_visitor(client):
+    # Pages are the same for every visitor, so they can be cached by the site and by proxies.
+    response = client.get(reverse("home"))
+    assert response.cookies == {}
+    assert "Cookie" not in response.headers.get("Vary", "")
