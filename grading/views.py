@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -33,15 +33,17 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-# never_cache: a result page carries health answers, so no shared cache or back-forward cache
-# should keep it. Vary on HX-Request because one URL answers with a page or a fragment.
+# A result page carries health answers: private keeps shared caches out, no-cache makes the
+# browser revalidate. Not no-store: that would keep the page out of the back-forward cache, so
+# "back" to a re-rendered form would ask to resubmit it. Vary on HX-Request because one URL
+# answers with a page or a fragment.
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
-@never_cache
+@cache_control(private=True, no_cache=True)
 def calculator(request: HtmxHttpRequest) -> HttpResponse:
     """The severity calculator: questions, and the result of a signed `?result=` token.
 
-    Without JavaScript a valid POST redirects (PRG) to `?result=<signed token>#result`, so the back
+    Without JavaScript a valid POST redirects (PRG) to `?result=<signed token>#result-heading`, so the back
     button never resubmits and nothing is stored. With htmx each change posts the answers and gets
     back only the result region.
     """
@@ -77,7 +79,9 @@ def _answer(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _result_url(token: str) -> str:
-    return f"{reverse('grading:calculator')}?{urlencode({'result': token})}#result"
+    # The fragment names a focusable heading: browsers scroll to it and move focus there, so
+    # screen readers start reading at the result even without JavaScript.
+    return f"{reverse('grading:calculator')}?{urlencode({'result': token})}#result-heading"
 
 
 def _result_context(result: CalculatorResult) -> dict:
