@@ -26,6 +26,7 @@ as a self-report, so every result is an estimate to discuss with a doctor, never
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 JANKOVIC_PART_RANGE = range(0, 5)
@@ -33,6 +34,16 @@ JANKOVIC_PART_RANGE = range(0, 5)
 
 class ScoringError(ValueError):
     """Input that cannot be scored: wrong type, out of range, missing or inconsistent."""
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+# The spec asks for a ScoringError (not Python's TypeError) when an answer is left out, so that
+# callers passing **answers need to catch one exception only. The sentinel is never a valid answer.
+_MISSING: Any = _Missing()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +66,16 @@ class JankovicScore:
 
 
 def _require_bool(name: str, value: object) -> bool:
+    if value is _MISSING:
+        raise ScoringError(f"{name} is missing: every question needs an answer.")
     if type(value) is not bool:
         raise ScoringError(f"{name} must be True or False, not {value!r}.")
     return value
 
 
 def _require_part(name: str, value: object) -> int:
+    if value is _MISSING:
+        raise ScoringError(f"{name} is missing: every question needs an answer.")
     # bool is a subclass of int, and a float is not a score: accept real ints only.
     if type(value) is not int:
         raise ScoringError(f"{name} must be a whole number from 0 to 4, not {value!r}.")
@@ -71,14 +86,15 @@ def _require_part(name: str, value: object) -> int:
 
 def smc_grade(
     *,
-    periocular: bool,
-    other_regions: bool,
-    vision_interference: bool,
-    disfiguring_asymmetry: bool,
+    periocular: bool = _MISSING,
+    other_regions: bool = _MISSING,
+    vision_interference: bool = _MISSING,
+    disfiguring_asymmetry: bool = _MISSING,
 ) -> SmcGrade:
     """The SMC grade (I-IV, or None for no current spasm) from four yes/no answers.
 
-    Raises ScoringError for non-bool answers, or when vision interference or facial distortion is
+    Every answer is required (no partial scoring). Raises ScoringError for a missing or non-bool
+    answer, or when vision interference or facial distortion is
     reported with no spasm anywhere (the answers contradict each other).
     """
     periocular = _require_bool("periocular", periocular)
@@ -102,8 +118,12 @@ def smc_grade(
     return SmcGrade(grade=1)
 
 
-def jankovic_score(*, severity: int, frequency: int) -> JankovicScore:
-    """The Jankovic rating: severity (0-4) and frequency (0-4) of eyelid spasm, total 0-8."""
+def jankovic_score(*, severity: int = _MISSING, frequency: int = _MISSING) -> JankovicScore:
+    """The Jankovic rating: severity (0-4) and frequency (0-4) of eyelid spasm, total 0-8.
+
+    Both parts are required and must be real ints (not bools or floats) from 0 to 4; anything else
+    raises ScoringError. There are no published mild/moderate/severe bands for the total.
+    """
     return JankovicScore(
         severity=_require_part("severity", severity),
         frequency=_require_part("frequency", frequency),

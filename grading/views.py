@@ -1,8 +1,99 @@
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
+
+from grading.forms import (
+    FREQUENCY_CHOICES,
+    QUESTION_COUNT,
+    SEVERITY_CHOICES,
+    SeverityForm,
+    answer_summary,
+    initial_from_answers,
+)
+from grading.handoff import CalculatorResult, HandoffError, load_result, result_from_answers, sign_result
+
+TEMPLATE = "grading/calculator.html"
+# The SMC grades in a few plain words, for the I-IV picture (Lee et al. 2012, paraphrased).
+GRADE_STEPS = [
+    (1, "I", "Around one eye"),
+    (2, "II", "Spread on one side of the face"),
+    (3, "III", "Gets in the way of seeing"),
+    (4, "IV", "Face pulled out of shape"),
+]
 
 
-@require_safe
-def calculator(request: HttpRequest) -> HttpResponse:
-    return render(request, "grading/calculator.html")
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+# A result page carries health answers: private keeps shared caches out, no-cache makes the
+# browser revalidate. Not no-store: that would keep the page out of the back-forward cache, so
+# "back" to a re-rendered form would ask to resubmit it. Vary on HX-Request because one URL
+# answers with a page or a fragment.
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request")
+@cache_control(private=True, no_cache=True)
+def calculator(request: HtmxHttpRequest) -> HttpResponse:
+    """The severity calculator: questions, and the result of a signed `?result=` token.
+
+    Without JavaScript a valid POST redirects (PRG) to `?result=<signed token>#result-heading`, so the back
+    button never resubmits and nothing is stored. With htmx each change posts the answers and gets
+    back only the result region.
+    """
+    if request.method == "POST":
+        return _answer(request)
+    token = request.GET.get("result")
+    if token is None:
+        return render(request, TEMPLATE, {"form": SeverityForm(), "state": "empty"})
+    try:
+        result = load_result(token)
+    except HandoffError as error:
+        context = {"form": SeverityForm(), "state": "empty", "handoff_error": str(error)}
+        return render(request, TEMPLATE, context, status=400)
+    form = SeverityForm(initial=initial_from_answers(result.answers))
+    return render(request, TEMPLATE, {"form": form, **_result_context(result)})
+
+
+def _answer(request: HtmxHttpRequest) -> HttpResponse:
+    form = SeverityForm(request.POST)
+    if form.is_valid():
+        result = result_from_answers(form.cleaned_data, date=timezone.localdate())
+        if request.htmx:
+            return render(request, f"{TEMPLATE}#result", {**_result_context(result), "announce": True})
+        return redirect(_result_url(sign_result(result)))
+    if request.htmx:
+        # Answers arrive one change at a time: an unfinished form is progress, not an error.
+        state = "incomplete" if form.is_only_incomplete() else "check"
+        context = {"form": form, "state": state, "question_count": QUESTION_COUNT, "announce": True}
+        return render(request, f"{TEMPLATE}#result", context)
+    # A value the page never offers means a made-up request: say so, with a 400.
+    status = 400 if form.has_foreign_values() else 200
+    return render(request, TEMPLATE, {"form": form, "state": "empty"}, status=status)
+
+
+def _result_url(token: str) -> str:
+    # The fragment names a focusable heading: browsers scroll to it and move focus there, so
+    # screen readers start reading at the result even without JavaScript.
+    return f"{reverse('grading:calculator')}?{urlencode({'result': token})}#result-heading"
+
+
+def _result_context(result: CalculatorResult) -> dict:
+    token = sign_result(result)
+    return {
+        "state": "result",
+        "result": result,
+        "answers": result.answers,
+        "grade_steps": GRADE_STEPS,
+        "answer_summary": answer_summary(result.answers),
+        "severity_label": dict(SEVERITY_CHOICES)[str(result.jankovic.severity)],
+        "frequency_label": dict(FREQUENCY_CHOICES)[str(result.jankovic.frequency)],
+        "result_url": _result_url(token),
+        "send_url": f"{reverse('contact:form')}?{urlencode({'result': token})}",
+    }

@@ -1,0 +1,367 @@
+import datetime
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
+
+from grading.handoff import SALT, load_result, result_from_answers, sign_result
+
+pytestmark = pytest.mark.django_db
+
+HX = {"HX-Request": "true"}
+GRADE_III = {
+    "periocular": "yes",
+    "other_regions": "yes",
+    "vision_interference": "yes",
+    "disfiguring_asymmetry": "no",
+    "severity": "3",
+    "frequency": "4",
+}
+INCONSISTENT = {**GRADE_III, "periocular": "no", "other_regions": "no"}
+
+
+@pytest.fixture
+def url():
+    return reverse("grading:calculator")
+
+
+def result_token(response) -> str:
+    return parse_qs(urlsplit(response["Location"]).query)["result"][0]
+
+
+def signed(answers: dict, date=datetime.date(2026, 11, 21)) -> str:
+    return sign_result(result_from_answers(answers, date=date))
+
+
+def as_data(form_data: dict) -> dict:
+    data = {name: form_data[name] == "yes" for name in list(form_data)[:4]}
+    data.update(severity=int(form_data["severity"]), frequency=int(form_data["frequency"]))
+    return data
+
+
+# --- The empty page -------------------------------------------------------------------------
+
+
+def test_calculator_page_has_six_labelled_questions_in_fieldsets(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert html.count("<fieldset") == 6
+    assert html.count("<legend>") == 6
+    radios = re.findall(r'<input type="radio"[^>]*id="([^"]+)"', html)
+    assert len(radios) == 4 * 2 + 2 * 5
+    for radio_id in radios:
+        assert f'<label for="{radio_id}">' in html
+
+
+def test_calculator_page_works_without_javascript_and_enhances_with_htmx(client, url):
+    response = client.get(url)
+    assertContains(response, f'action="{url}#error-summary" method="post"')
+    assertContains(response, f'hx-post="{url}" hx-trigger="change" hx-target="#result"')
+    assertContains(response, '<button type="submit">Show my result</button>')
+    assertContains(response, 'id="result-status" class="result-status" role="status" aria-live="polite"')
+    assertContains(response, '<section id="result"')
+    assertContains(response, 'src="/static/js/calculator.js" defer')
+
+
+def test_calculator_page_has_no_inline_script_style_or_hx_on(client, url):
+    html = client.get(url, {"result": signed(as_data(GRADE_III))}).content.decode()
+    assert "style=" not in html
+    assert "hx-on" not in html
+    for script in re.findall(r"<script[^>]*>", html):
+        assert "src=" in script
+
+
+def test_calculator_page_says_answers_are_not_stored_and_questions_are_our_wording(client, url):
+    response = client.get(url)
+    assertContains(response, "We do not save your answers.")
+    assertContains(response, "written by our clinic in everyday words")
+    assertContains(response, "This is not a diagnosis.")
+
+
+def test_calculator_does_not_accept_other_methods(client, url):
+    assert client.put(url).status_code == 405
+    assert client.delete(url).status_code == 405
+
+
+def test_calculator_responses_vary_on_htmx_and_are_not_cached(client, url):
+    response = client.get(url)
+    assert "HX-Request" in response["Vary"]
+    assert set(response["Cache-Control"].replace(" ", "").split(",")) == {"private", "no-cache"}
+
+
+# --- No JavaScript: POST, redirect, GET -----------------------------------------------------
+
+
+def test_valid_post_redirects_to_a_signed_result_so_back_never_resubmits(client, url):
+    response = client.post(url, GRADE_III)
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{url}?result=")
+    assert response["Location"].endswith("#result-heading")  # focusable: focus lands on the result
+    result = load_result(result_token(response))
+    assert result.smc.roman == "III"
+    assert result.jankovic.total == 7
+    assert result.answers == as_data(GRADE_III)
+
+
+def test_result_page_shows_grade_score_meaning_and_date(client, url):
+    token = signed(as_data(GRADE_III), date=datetime.date(2026, 11, 21))
+    response = client.get(url, {"result": token})
+    assert response.status_code == 200
+    assertContains(response, '<span class="result__value">Grade III</span>')
+    assertContains(response, "gets in the way of seeing")
+    assertContains(response, '<span class="result__value">7 out of 8</span>')
+    assertContains(response, "How strong: 3 out of 4")
+    assertContains(response, "How often: 4 out of 4")
+    assertContains(response, '<time datetime="2026-11-21">21 November 2026</time>')
+    assertContains(response, "Take this to your appointment")
+
+
+def test_result_page_keeps_the_answers_selected_in_the_form(client, url):
+    response = client.get(url, {"result": signed(as_data(GRADE_III))})
+    html = response.content.decode()
+    assert 'value="yes" id="id_periocular_0" required checked' in html
+    assert 'value="no" id="id_disfiguring_asymmetry_1" required checked' in html
+    assert 'value="3" id="id_severity_3" required checked' in html
+
+
+def test_result_page_has_every_disclaimer_and_both_sources(client, url):
+    response = client.get(url, {"result": signed(as_data(GRADE_III))})
+    for text in [
+        "It is not a diagnosis.",
+        "215 people",
+        "19 in every 100",
+        "18 in every 100",
+        "already said they have hemifacial spasm",
+        "made for doctors to score",
+        "does not decide your treatment",
+        "spasms on both sides of your face",
+        "new weakness in your face",
+        "hearing loss, or ringing in one ear",
+        "any other new symptom",
+        "Do not drive, cycle or use machines while a spasm is closing your eye.",
+        "How we combine your answers is our own rule.",
+        "written by our clinic in everyday words",
+        "We do not save your answers.",
+        "Lee JA, Jo KW, Kong DS, Park K.",
+        "doi.org/10.1159/000330396",
+        "Jankovic J, Orman J.",
+        "3561773",
+    ]:
+        assertContains(response, text)
+
+
+def test_result_page_links_to_the_treatments_section_of_the_article(client, url):
+    response = client.get(url, {"result": signed(as_data(GRADE_III))})
+    article = reverse("conditions:detail", kwargs={"slug": "hemifacial-spasm"})
+    assertContains(response, f'href="{article}#treatments"')
+    assertContains(response, "Botulinum toxin injections")
+    assertContains(response, "microvascular decompression")
+
+
+@pytest.mark.parametrize(
+    ("periocular", "other", "vision", "distortion", "roman"),
+    [
+        ("yes", "no", "no", "no", "I"),
+        ("yes", "yes", "no", "no", "II"),
+        ("no", "yes", "no", "no", "II"),
+        ("yes", "no", "yes", "no", "III"),
+        ("yes", "yes", "yes", "yes", "IV"),
+    ],
+)
+def test_grade_scale_marks_the_patients_grade(client, url, periocular, other, vision, distortion, roman):
+    data = {
+        **GRADE_III,
+        "periocular": periocular,
+        "other_regions": other,
+        "vision_interference": vision,
+        "disfiguring_asymmetry": distortion,
+    }
+    html = client.get(client.post(url, data)["Location"]).content.decode()
+    current = re.findall(
+        r'grade-scale__step--current" aria-current="true">\s*<span class="grade-scale__roman">(\w+)</span>',
+        html,
+    )
+    assert current == [roman]
+    assert html.count('aria-current="true"') == 1
+    assert "Your grade</span>" in html
+
+
+def test_face_diagram_describes_and_stripes_only_the_reported_areas(client, url):
+    eye_only = {**GRADE_III, "other_regions": "no", "vision_interference": "no"}
+    html = client.get(client.post(url, eye_only)["Location"]).content.decode()
+    assert 'role="img" aria-labelledby="face-title face-desc"' in html
+    assert "Striped areas show where you said the spasm happens: around one eye." in html
+    assert html.count('fill="url(#face-hatch)"') == 1
+    assert '<text x="8" y="80">Forehead</text>' not in html
+
+    html = client.get(client.post(url, GRADE_III)["Location"]).content.decode()
+    assert "around one eye, and the forehead, cheek, mouth and neck on the same side" in html
+    assert "The eye on that side is drawn shut." in html
+    assert html.count('fill="url(#face-hatch)"') == 5
+
+
+def test_away_from_the_eye_result_explains_the_at_least_grade_ii_rule(client, url):
+    data = {**GRADE_III, "periocular": "no", "vision_interference": "no"}
+    response = client.get(client.post(url, data)["Location"])
+    assertContains(response, "Grade II</span>")
+    assertContains(response, "We count it as at least grade II.")
+
+
+def test_no_spasm_now_shows_no_grade_rather_than_grade_zero(client, url):
+    data = {
+        **GRADE_III,
+        "periocular": "no",
+        "other_regions": "no",
+        "vision_interference": "no",
+        "severity": "0",
+        "frequency": "0",
+    }
+    response = client.get(client.post(url, data)["Location"])
+    assertContains(response, '<span class="result__value">No grade</span>')
+    assertContains(response, '<span class="result__value">0 out of 8</span>')
+    assertNotContains(response, "grade-scale__step--current")
+    assertNotContains(response, "Grade 0")
+
+
+# --- Invalid input --------------------------------------------------------------------------
+
+
+def test_missing_answers_rerender_with_an_error_summary_linked_to_each_question(client, url):
+    response = client.post(url, {"periocular": "yes"})
+    assert response.status_code == 200
+    assertTemplateUsed(response, "grading/calculator.html")
+    assertContains(response, 'id="error-summary" tabindex="-1"')
+    for name in ["other_regions", "vision_interference", "disfiguring_asymmetry", "severity", "frequency"]:
+        assertContains(response, f'<a href="#id_{name}_0">')
+        assertContains(response, f'<ul class="errorlist" id="id_{name}_error">')
+        assertContains(response, f'aria-describedby="id_{name}_helptext id_{name}_error"')
+    assertContains(response, 'aria-invalid="true"', count=2 * 3 + 5 * 2)
+    assertContains(response, 'value="yes" id="id_periocular_0" required checked')
+
+
+def test_inconsistent_answers_get_a_clear_message_on_the_contradicting_question(client, url):
+    response = client.post(url, INCONSISTENT)
+    assert response.status_code == 200
+    assertContains(response, "so a spasm cannot be closing your eye", count=2)  # summary and field
+    assertContains(response, '<a href="#id_vision_interference_0">')
+    assertNotContains(response, "result__value")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("severity", "9"), ("frequency", "-1"), ("severity", "1.5"), ("periocular", "maybe")]
+)
+def test_values_the_page_never_offers_get_a_message_and_a_400(client, url, name, value):
+    response = client.post(url, {**GRADE_III, name: value})
+    assert response.status_code == 400
+    assertContains(response, "That answer is not one of the choices on this page.", status_code=400)
+    assertContains(response, f'<a href="#id_{name}_0">', status_code=400)
+
+
+# --- htmx: the result region only -----------------------------------------------------------
+
+
+def test_htmx_post_returns_only_the_result_region_with_the_result(client, url):
+    response = client.post(url, GRADE_III, headers=HX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "<form" not in html
+    assert html.lstrip().startswith('<section id="result"')
+    assert '<span class="result__value">Grade III</span>' in html
+    assert "Do not drive, cycle or use machines" in html
+    assert "Jankovic J, Orman J." in html
+    assert (
+        '<p id="result-status" hx-swap-oob="innerHTML">Result updated: grade III out of IV, eyelid score 7 out of 8.'
+        in html
+    )
+
+
+def test_htmx_result_carries_a_signed_link_to_the_enquiry_form(client, url):
+    html = client.post(url, GRADE_III, headers=HX).content.decode()
+    [href] = re.findall(r'<a class="button" href="([^"]+)">Send this result to the care coordinator', html)
+    assert href.startswith(reverse("contact:form") + "?result=")
+    token = parse_qs(urlsplit(href.replace("&amp;", "&")).query)["result"][0]
+    assert load_result(token).answers == as_data(GRADE_III)
+
+
+def test_htmx_partial_answers_show_progress_not_errors(client, url):
+    response = client.post(url, {"periocular": "yes", "other_regions": "no"}, headers=HX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "You have answered 2 of 6." in html
+    assert '<a href="#id_vision_interference_0">' in html
+    assert "errorlist" not in html
+    assert '<p id="result-status" hx-swap-oob="innerHTML">2 of 6 questions answered.</p>' in html
+
+
+def test_htmx_inconsistent_answers_ask_the_patient_to_check(client, url):
+    response = client.post(url, INCONSISTENT, headers=HX)
+    assert response.status_code == 200  # htmx 2 swaps 2xx only
+    html = response.content.decode()
+    assert "Some answers need checking" in html
+    assert "so a spasm cannot be closing your eye" in html
+    assert "result__value" not in html
+
+
+def test_the_same_url_without_htmx_returns_the_full_page(client, url):
+    response = client.get(url)
+    assert "<html" in response.content.decode()
+    assert client.post(url, GRADE_III).status_code == 302
+
+
+# --- The signed result and tampering --------------------------------------------------------
+
+
+def test_send_link_carries_a_token_that_the_enquiry_form_can_verify(client, url):
+    token = signed(as_data(GRADE_III))
+    html = client.get(url, {"result": token}).content.decode()
+    [href] = re.findall(r'<a class="button" href="([^"]+)">Send this result', html)
+    sent = parse_qs(urlsplit(href).query)["result"][0]
+    assert load_result(sent).as_data()["smc_roman"] == "III"
+
+
+@pytest.mark.parametrize("token", ["", "garbage", "a:b:c", "%00"])
+def test_an_unreadable_result_gives_a_clear_message_and_400(client, url, token):
+    response = client.get(url, {"result": token})
+    assert response.status_code == 400
+    assertContains(response, "We could not show this result", status_code=400)
+    assertContains(response, "Please use the calculator again.", status_code=400)
+    assertNotContains(response, "result__value", status_code=400)
+
+
+def test_an_edited_result_is_refused(client, url):
+    token = signed(as_data(GRADE_III))
+    payload, _, rest = token.partition(":")
+    tampered = payload[:-2] + ("AA" if not payload.endswith("AA") else "BB") + ":" + rest
+    response = client.get(url, {"result": tampered})
+    assert response.status_code == 400
+    assertContains(response, "could not be checked", status_code=400)
+
+
+def test_a_forged_result_signed_with_another_key_is_refused(client, url, settings):
+    forged = signing.dumps(
+        {**as_data(GRADE_III), "date": "2026-11-21"}, key="not-our-key", salt=SALT, compress=True
+    )
+    response = client.get(url, {"result": forged})
+    assert response.status_code == 400
+
+
+def test_a_genuinely_signed_but_inconsistent_result_is_refused(client, url):
+    bad = {**as_data(GRADE_III), "periocular": False, "other_regions": False}
+    token = signing.dumps({**bad, "date": "2026-11-21"}, salt=SALT, compress=True)
+    response = client.get(url, {"result": token})
+    assert response.status_code == 400
+    assertContains(response, "could not be read", status_code=400)
+
+
+def test_an_expired_result_says_so(client, url, settings):
+    settings.GRADING_RESULT_MAX_AGE = -1
+    response = client.get(url, {"result": signed(as_data(GRADE_III))})
+    assert response.status_code == 400
+    assertContains(response, "expired", status_code=400)
