@@ -22,6 +22,7 @@ def test_base_layout_has_skip_link_landmarks_and_language(client):
     assert '<main id="main"' in html
     assert '<nav class="site-nav" aria-label="Main">' in html
     assert html.count("<h1") == 1
+    assert "{#" not in html and "#}" not in html and "{%" not in html, "template syntax leaked into the page"
 
 
 def test_privacy_notice_explains_pdpa_collection_purpose_retention_and_contact(client):
