@@ -37,7 +37,9 @@ def test_with_javascript_the_result_updates_in_place_and_is_announced(page: Page
 
 
 def test_without_javascript_the_plain_form_post_shows_the_result(browser, site, size):
-    context = browser.new_context(java_script_enabled=False, viewport=None if size == "desktop" else {"width": 390, "height": 844})
+    context = browser.new_context(
+        java_script_enabled=False, viewport=None if size == "desktop" else {"width": 390, "height": 844}
+    )
     page = context.new_page()
     try:
         page.goto(site + reverse("grading:calculator"))
