@@ -187,7 +187,7 @@ class EnquiryAdmin(admin.ModelAdmin):
     def notification(self, enquiry: Enquiry) -> str:
         status = enquiry.notification_status
         if status == Enquiry.MailStatus.FAILED:
-            return format_html("<strong>Failed</strong>")
+            return format_html("<strong>{}</strong>", Enquiry.MailStatus.FAILED.label)
         return Enquiry.MailStatus(status).label
 
     @admin.display(description="calculator result")

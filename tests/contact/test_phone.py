@@ -20,7 +20,10 @@ from contact.phone import PhoneNumberError, looks_like_phone, normalise_phone
         ("+44 20 7946 0958", "+442079460958"),
         ("+1 (415) 555-0100", "+14155550100"),
         ("+852 9123 4567", "+85291234567"),
-        ("\uff19\uff11\uff12\uff13 \uff14\uff15\uff16\uff17", "+6591234567"),  # full-width, from a Chinese IME
+        (
+            "\uff19\uff11\uff12\uff13 \uff14\uff15\uff16\uff17",
+            "+6591234567",
+        ),  # full-width, from a Chinese IME
     ],
 )
 def test_singapore_and_international_numbers_are_stored_in_e164(typed, stored):
