@@ -5,6 +5,7 @@ import logging
 import uuid
 from functools import partial
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -33,14 +34,18 @@ def enquiry_submit(
     condition: Condition | None,
     message: str,
     calculator_result: dict | None,
+    consent: bool,
 ) -> Enquiry:
     """Save a patient's enquiry, then (after commit) enqueue the notification mails.
 
     Idempotent per `submission_id`: the same form sent twice (a double click, a refresh that
-    re-posts) returns the enquiry saved the first time instead of creating another. The caller
-    has checked consent; its time is recorded here. Mail is only sent once the enquiry is
-    committed, and a failure to send never reaches the caller (see contact.notifications).
+    re-posts) returns the enquiry saved the first time instead of creating another. Without
+    the patient's consent nothing is stored (PDPA); with it, its time is recorded. Mail is only
+    sent once the enquiry is committed, and a failure to send never reaches the caller (see
+    contact.notifications).
     """
+    if consent is not True:
+        raise ValidationError("The patient's consent is required to store an enquiry.", code="consent")
     enquiry = Enquiry(
         submission_id=submission_id,
         name=name,
@@ -60,6 +65,7 @@ def enquiry_submit(
         try:
             with transaction.atomic():
                 enquiry.save(force_insert=True)
+                logger.info("enquiry %s saved", enquiry.reference)
                 # robust: should enqueueing itself fail (a queue that is down), the enquiry stays
                 # saved with its mail "pending", and retry_notifications picks it up.
                 transaction.on_commit(partial(_enqueue_notifications, enquiry.pk), robust=True)
@@ -72,7 +78,6 @@ def enquiry_submit(
                 logger.info("enquiry reference collision; drawing another")
                 continue
             raise
-        logger.info("enquiry %s saved", enquiry.reference)
         return enquiry
     raise RuntimeError("Could not find a free enquiry reference.")  # ~impossible: 6.6e11 choices
 

@@ -102,6 +102,7 @@ def _enquiry_post(request: HtmxHttpRequest) -> HttpResponse:
         condition=data["condition"],
         message=data["message"],
         calculator_result=form.calculator_data(),
+        consent=data["consent"],
     )
     return _to_thanks(request, enquiry.reference)
 

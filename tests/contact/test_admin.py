@@ -77,6 +77,8 @@ def test_a_coordinator_sees_the_list_and_everything_the_patient_sent(client, coo
     assertContains(page, "SMC grade II")
     assertContains(page, "Hemifacial spasm")
     assert client.get(reverse("admin:contact_enquiry_history", args=[enquiry.pk])).status_code == 200
+    # Handling, not deleting: enquiries go only through the retention command (or a superuser).
+    assert client.get(reverse("admin:contact_enquiry_delete", args=[enquiry.pk])).status_code == 403
 
 
 def test_a_coordinator_sees_nothing_else_in_the_admin(client, coordinator):

@@ -22,6 +22,7 @@ def submit(**overrides) -> Enquiry:
     overrides.setdefault("condition", None)
     overrides.setdefault("message", "My left eye twitches when I am tired.")
     overrides.setdefault("calculator_result", None)
+    overrides.setdefault("consent", True)
     return enquiry_submit(**overrides)
 
 
@@ -211,6 +212,14 @@ def test_a_reference_collision_draws_another(monkeypatch):
     assert enquiry.reference == "NAC-BBBB-BBBB"
     assert taken.reference != enquiry.reference
     assert Enquiry.objects.count() == 2
+
+
+def test_nothing_is_stored_without_consent(mailoutbox):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        submit(consent=False)
+    assert Enquiry.objects.count() == 0
 
 
 def test_an_enquiry_with_neither_email_nor_phone_cannot_be_saved():
