@@ -35,13 +35,15 @@ def _error_summary(form: EnquiryForm) -> list[tuple[str, str]]:
         if name == "__all__":
             continue
         field = form[name]
-        anchor = f"{field.auto_id}_0" if field.field.widget.input_type == "radio" else field.auto_id
+        # A group of radios is reached through its first radio.
+        is_radio = getattr(field.field.widget, "input_type", None) == "radio"
+        anchor = f"{field.auto_id}_0" if is_radio else field.auto_id
         links += [(anchor, str(error)) for error in errors]
     return links
 
 
 def _render_form(
-    request, form: EnquiryForm, *, rate_limited: bool = False, status: int = 200
+    request: HttpRequest, form: EnquiryForm, *, rate_limited: bool = False, status: int = 200
 ) -> HttpResponse:
     context = {
         "form": form,
@@ -52,7 +54,7 @@ def _render_form(
     return render(request, "contact/form.html", context, status=status)
 
 
-def _to_thanks(request, reference: str) -> HttpResponseRedirect:
+def _to_thanks(request: HttpRequest, reference: str) -> HttpResponseRedirect:
     request.session[THANKS_SESSION_KEY] = reference
     return redirect("contact:thanks")
 

@@ -131,6 +131,14 @@ def test_a_bad_submission_shows_an_error_summary_linked_to_each_field(client):
     assert Enquiry.objects.count() == 0
 
 
+def test_every_kind_of_field_can_be_linked_from_the_error_summary(client):
+    make_condition()
+    response = client.post(FORM_URL, valid_post(message="", condition="not-a-condition", phone="12"))
+    html = response.content.decode()
+    for anchor in ["#id_message", "#id_condition", "#id_phone"]:
+        assert f'href="{anchor}"' in html
+
+
 def test_what_the_patient_typed_is_kept_after_an_error(client):
     response = client.post(FORM_URL, valid_post(consent=None, message="Please call me in the morning."))
     assertContains(response, "Please call me in the morning.")
