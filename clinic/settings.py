@@ -271,3 +271,25 @@ LOGGING = {
 
 # How long a signed calculator result stays valid for the enquiry form (seconds).
 GRADING_RESULT_MAX_AGE = env_int("DJANGO_GRADING_RESULT_MAX_AGE", 7 * 24 * 3600)
+
+# --- Write-in enquiries (contact app) ----------------------------------------------------------
+# Where "new enquiry" notices go (comma-separated). Empty: the clinic profile's email is used; if
+# that is empty too, the notice is recorded as failed so coordinators see it in the admin.
+CONTACT_COORDINATOR_EMAILS = env_list("DJANGO_COORDINATOR_EMAILS")
+# The site's public address, e.g. https://www.example.sg, so the coordinators' notice can link to
+# the enquiry in the admin (mail is sent outside a request, so the host is not known otherwise).
+CONTACT_SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
+# At most this many enquiries from one client address per window (seconds); counted in the cache
+# above, so the limit is shared by all gunicorn workers and machines when Redis is configured.
+CONTACT_RATE_LIMIT = env_int("DJANGO_CONTACT_RATE_LIMIT", 5)
+CONTACT_RATE_LIMIT_WINDOW = env_int("DJANGO_CONTACT_RATE_LIMIT_WINDOW", 600)
+# Closed enquiries are deleted by `manage.py purge_enquiries` after this many months (PDPA: keep
+# personal data no longer than needed; the privacy notice promises 24 months).
+CONTACT_RETENTION_MONTHS = env_int("DJANGO_CONTACT_RETENTION_MONTHS", 24)
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For. 0 (default) trusts
+# only REMOTE_ADDR: a header the client could forge must never choose whose rate limit applies.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests use a file, not SQLite's shared in-memory database, so the concurrency test exercises
+    # real locking between connections, as several gunicorn workers would. (gitignored)
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}

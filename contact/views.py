@@ -1,8 +1,130 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+import logging
+import uuid
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.middleware import HtmxDetails
+
+from conditions.models import Condition
+from contact.calculator import describe_result
+from contact.forms import HONEYPOT_FIELD, EnquiryForm
+from contact.models import Enquiry
+from contact.ratelimit import rate_limit_hit
+from contact.references import new_reference
+from contact.services import enquiry_submit
+
+logger = logging.getLogger(__name__)
+
+# The thank-you page shows only the reference this browser's session was given: a guessed or
+# shared thank-you URL reveals nothing.
+THANKS_SESSION_KEY = "contact_reference"
+# Fields checked inline (htmx, on change); the form works the same without it.
+INLINE_FIELDS = ("name", "email", "phone", "message")
 
 
+class HtmxHttpRequest(HttpRequest):  # for type hints, as django-htmx's docs suggest
+    htmx: HtmxDetails
+
+
+def _error_summary(form: EnquiryForm) -> list[tuple[str, str]]:
+    """(anchor, message) pairs for the error summary: each links to the field it is about."""
+    links = [("enquiry-form", str(error)) for error in form.non_field_errors()]
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            continue
+        field = form[name]
+        # A group of radios is reached through its first radio.
+        is_radio = getattr(field.field.widget, "input_type", None) == "radio"
+        anchor = f"{field.auto_id}_0" if is_radio else field.auto_id
+        links += [(anchor, str(error)) for error in errors]
+    return links
+
+
+def _render_form(
+    request: HttpRequest, form: EnquiryForm, *, rate_limited: bool = False, status: int = 200
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "error_summary": _error_summary(form) if form.is_bound else [],
+        "rate_limited": rate_limited,
+        "calculator_lines": describe_result(form.calculator.as_data()) if form.calculator else [],
+    }
+    return render(request, "contact/form.html", context, status=status)
+
+
+def _to_thanks(request: HttpRequest, reference: str) -> HttpResponseRedirect:
+    request.session[THANKS_SESSION_KEY] = reference
+    return redirect("contact:thanks")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def enquiry_form(request: HtmxHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _enquiry_post(request)
+    slug = request.GET.get("condition", "")
+    # Unknown or unpublished slugs are ignored: the form simply starts with nothing chosen.
+    condition = Condition.objects.published().filter(slug=slug).first() if slug else None
+    form = EnquiryForm(
+        initial={"condition": condition, "submission_id": uuid.uuid4()},
+        result_token=request.GET.get("result", ""),
+    )
+    return _render_form(request, form)
+
+
+def _enquiry_post(request: HtmxHttpRequest) -> HttpResponse:
+    if request.POST.get(HONEYPOT_FIELD):
+        # A bot: discard silently, but answer like a success so it learns nothing.
+        logger.info("enquiry form: honeypot filled, submission discarded")
+        return _to_thanks(request, new_reference())
+    try:
+        submission_id = uuid.UUID(request.POST.get("submission_id", ""))
+    except ValueError:
+        submission_id = None
+    if submission_id:
+        # The same form again (double click, back-and-resend): same enquiry, same thank-you page.
+        existing = Enquiry.objects.filter(submission_id=submission_id).values_list("reference", flat=True)
+        if existing:
+            return _to_thanks(request, existing[0])
+    form = EnquiryForm(request.POST)
+    if not form.is_valid():
+        return _render_form(request, form)
+    if rate_limit_hit(request):
+        logger.warning("enquiry form: rate limit reached")
+        return _render_form(request, form, rate_limited=True, status=429)
+    data = form.cleaned_data
+    enquiry = enquiry_submit(
+        submission_id=data["submission_id"],
+        name=data["name"],
+        email=data["email"],
+        phone=data["phone"],
+        preferred_contact=data["preferred_contact"],
+        condition=data["condition"],
+        message=data["message"],
+        calculator_result=form.calculator_data(),
+        consent=data["consent"],
+    )
+    return _to_thanks(request, enquiry.reference)
+
+
+@never_cache
 @require_safe
-def enquiry_form(request: HttpRequest) -> HttpResponse:
-    return render(request, "contact/form.html")
+def enquiry_thanks(request: HtmxHttpRequest) -> HttpResponse:
+    reference = request.session.get(THANKS_SESSION_KEY)
+    if not reference:
+        return redirect("contact:form")
+    return render(request, "contact/thanks.html", {"reference": reference})
+
+
+@never_cache
+@require_POST
+def enquiry_validate(request: HtmxHttpRequest, field: str) -> HttpResponse:
+    """One field's group with its errors, for htmx to swap in when the patient leaves the field.
+    The whole form is validated (some rules involve two fields); nothing is saved or counted."""
+    if field not in INLINE_FIELDS:
+        raise Http404("No such field.")
+    form = EnquiryForm(request.POST)
+    form.is_valid()
+    return render(request, "contact/form.html#field-group", {"field": form[field], "validate": True})

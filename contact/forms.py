@@ -1,0 +1,162 @@
+import uuid
+
+from django import forms
+
+from conditions.models import Condition
+from contact.models import MESSAGE_MAX_LENGTH, Enquiry
+from contact.phone import PhoneNumberError, normalise_phone
+from grading.handoff import CalculatorResult, HandoffError, load_result
+
+HONEYPOT_FIELD = "website"
+
+
+class EnquiryForm(forms.Form):
+    """The write-in form. Validates and normalises; the view hands the result to enquiry_submit.
+
+    A signed calculator result comes in as a token (from the calculator's link on GET, from a
+    hidden field on POST) and is verified here every time. A token that fails the check is
+    dropped from the form, and if the patient had asked to include it, the form says so instead
+    of quietly sending the message without it.
+    """
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={
+            "required": "Enter your name.",
+            "max_length": "Please shorten your name to %(limit_value)s characters or fewer.",
+        },
+    )
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter an email address like name@example.com.",
+            "max_length": "That is too long for an email address.",
+        },
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        required=False,
+        max_length=30,
+        help_text="A Singapore number like 9123 4567, or an overseas number starting with + and "
+        "the country code.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        error_messages={"max_length": "That is too long for a phone number."},
+    )
+    preferred_contact = forms.ChoiceField(
+        label="How would you like us to reply?",
+        choices=Enquiry.ContactMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you would like us to reply."},
+    )
+    condition = forms.ModelChoiceField(
+        label="What is your enquiry about? (optional)",
+        queryset=Condition.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Not sure, or something else",
+        error_messages={"invalid_choice": "Choose a condition from the list."},
+    )
+    message = forms.CharField(
+        label="Your message",
+        max_length=MESSAGE_MAX_LENGTH,
+        help_text=f"Tell us what you would like help with, in up to {MESSAGE_MAX_LENGTH:,} characters. "
+        "Please do not include your NRIC number or date of birth: we do not need them.",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "required": "Enter your message.",
+            "max_length": "Your message is too long: please shorten it to %(limit_value)s characters "
+            "or fewer (it has %(show_value)s).",
+        },
+    )
+    include_result = forms.BooleanField(label="Include my calculator result with my message", required=False)
+    result = forms.CharField(required=False, widget=forms.HiddenInput)
+    consent = forms.BooleanField(
+        label="I agree to the clinic using the details in this form to reply to my enquiry.",
+        help_text="We use your details only to answer your enquiry and, if you wish, to arrange an "
+        "appointment. Only our care coordinators can read them.",
+        error_messages={"required": "Tick the box to agree, so that we can use your details to reply."},
+    )
+    submission_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, result_token: str = "", **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")  # labels are phrases and questions: no added colon
+        super().__init__(*args, **kwargs)
+        self.fields["condition"].queryset = Condition.objects.published()
+        # No maxlength attribute on the message: a browser would cut a long paste short without
+        # a word. The server says how long it is instead.
+        self.fields["message"].widget.attrs.pop("maxlength", None)
+        if self.is_bound:
+            result_token = self.data.get("result", "")
+        self.calculator: CalculatorResult | None = None
+        self.calculator_error = ""
+        self.wanted_broken_result = False
+        if result_token:
+            try:
+                self.calculator = load_result(result_token)
+            except HandoffError as error:
+                self.calculator_error = str(error)
+        if self.calculator is None:
+            del self.fields["include_result"]
+            if self.is_bound:
+                self.wanted_broken_result = bool(result_token and self.data.get("include_result"))
+                self.data = self.data.copy()
+                self.data["result"] = ""
+                self.data.pop("include_result", None)
+        elif not self.is_bound:
+            self.initial["result"] = result_token
+
+    def clean_name(self) -> str:
+        # One line, single spaces: the name is written into the acknowledgement mail.
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"]
+        if not raw:
+            return ""
+        try:
+            return normalise_phone(raw)
+        except PhoneNumberError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+
+    def clean_submission_id(self) -> uuid.UUID:
+        # A form from before this token existed, or a hand-made POST: give it a fresh one.
+        return self.cleaned_data["submission_id"] or uuid.uuid4()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        email, phone = cleaned.get("email"), cleaned.get("phone")
+        preferred = cleaned.get("preferred_contact")
+        if "email" not in self.errors and "phone" not in self.errors:
+            if not email and not phone:
+                self.add_error("email", "Enter an email address or a phone number, so that we can reply.")
+            elif preferred == Enquiry.ContactMethod.EMAIL and not email:
+                self.add_error(
+                    "email", "You chose a reply by email: enter your email address, or choose phone."
+                )
+            elif preferred == Enquiry.ContactMethod.PHONE and not phone:
+                self.add_error(
+                    "phone", "You chose a reply by phone: enter your phone number, or choose email."
+                )
+        if self.wanted_broken_result:
+            raise forms.ValidationError(
+                f"{self.calculator_error} Your message has not been sent yet: send it again to go "
+                "without the result.",
+                code="calculator_result",
+            )
+        return cleaned
+
+    def calculator_data(self) -> dict | None:
+        """The verified calculator result as structured data, if the patient chose to include it."""
+        if self.calculator is not None and self.cleaned_data.get("include_result"):
+            return self.calculator.as_data()
+        return None

@@ -1,0 +1,110 @@
+import datetime
+import uuid
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.core.mail.backends.base import BaseEmailBackend
+from django.tasks.backends.immediate import ImmediateBackend
+from django.utils import timezone
+
+from conditions.models import Condition
+from contact.models import COORDINATORS_GROUP, Enquiry
+from grading.handoff import result_from_answers, sign_result
+
+ANSWERS = {
+    "periocular": True,
+    "other_regions": True,
+    "vision_interference": False,
+    "disfiguring_asymmetry": False,
+    "severity": 2,
+    "frequency": 3,
+}
+
+
+class FailingEmailBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError("mail server unreachable")
+
+
+class BrokenTaskBackend(ImmediateBackend):
+    """A task queue that cannot be reached."""
+
+    def enqueue(self, task, args, kwargs):
+        raise ConnectionError("task queue unreachable")
+
+
+@pytest.fixture
+def failing_mail(settings):
+    settings.MAILERS = {"default": {"BACKEND": "tests.contact.conftest.FailingEmailBackend"}}
+
+
+@pytest.fixture
+def coordinator_emails(settings):
+    settings.CONTACT_COORDINATOR_EMAILS = ["coordinators@clinic.example.sg"]
+    return settings.CONTACT_COORDINATOR_EMAILS
+
+
+def make_condition(**overrides) -> Condition:
+    overrides.setdefault("name", "Hemifacial spasm")
+    overrides.setdefault("slug", "hemifacial-spasm")
+    overrides.setdefault("summary", "Twitching of one side of the face.")
+    overrides.setdefault("status", Condition.Status.PUBLISHED)
+    return Condition.objects.create(**overrides)
+
+
+def make_enquiry(**overrides) -> Enquiry:
+    from contact.references import new_reference
+
+    overrides.setdefault("reference", new_reference())
+    overrides.setdefault("submission_id", uuid.uuid4())
+    overrides.setdefault("name", "Tan Mei Ling")
+    overrides.setdefault("email", "mei.ling@example.com")
+    overrides.setdefault("phone", "+6591234567")
+    overrides.setdefault("preferred_contact", Enquiry.ContactMethod.EMAIL)
+    overrides.setdefault("message", "My left eye has been twitching for months.")
+    overrides.setdefault("consent_at", timezone.now())
+    return Enquiry.objects.create(**overrides)
+
+
+def valid_post(**overrides) -> dict:
+    data = {
+        "name": "Tan Mei Ling",
+        "email": "mei.ling@example.com",
+        "phone": "9123 4567",
+        "preferred_contact": "email",
+        "condition": "",
+        "message": "My left eye has been twitching for months. What should I do?",
+        "consent": "on",
+        "submission_id": str(uuid.uuid4()),
+        "result": "",
+        "website": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def signed_result(**answers) -> str:
+    return sign_result(result_from_answers({**ANSWERS, **answers}, date=datetime.date(2026, 11, 21)))
+
+
+def make_staff(username: str, *, groups=(), permissions=None) -> User:
+    # No password (tests sign in with force_login): hashing one is slow on purpose.
+    user = User.objects.create_user(username=username, password=None, is_staff=True)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    if permissions is not None:
+        user.user_permissions.set(permissions)
+    return user
+
+
+@pytest.fixture
+def coordinator(db) -> User:
+    return make_staff("coordinator", groups=[COORDINATORS_GROUP])
+
+
+@pytest.fixture
+def editor(db) -> User:
+    # The Editors group comes from the conditions app; an editor is anyone with its permissions.
+    return make_staff("editor", permissions=Permission.objects.filter(content_type__app_label="conditions"))
