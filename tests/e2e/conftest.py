@@ -36,6 +36,11 @@ SCREENSHOTS = ROOT / "screenshots"
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
 
+def pytest_sessionstart(session):
+    # Failure artifacts describe this run only.
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.path):
