@@ -167,6 +167,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone trigger
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = True
+# The same client address as the enquiry rate limit (honours DJANGO_TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "contact.ratelimit.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
