@@ -27,10 +27,16 @@ def reading_level(markdown: str) -> str:
     if result.above_target:
         return format_html(
             '<strong class="reading-level reading-level--high">Grade {} (reading age about {}): above '
-            "the target of grade {:g} (about age 12). Try shorter sentences and everyday words.</strong>",
+            "the target of grade {} (about age 12). Try shorter sentences and everyday words.</strong>",
             result.grade,
             result.reading_age,
-            readability.TARGET_GRADE,
+            f"{readability.TARGET_GRADE:g}",
+        )
+    if not result.long_enough:
+        return format_html(
+            '<span class="reading-level">Grade {}: too short to judge (under {} words).</span>',
+            result.grade,
+            readability.MIN_WORDS,
         )
     return format_html(
         '<span class="reading-level">Grade {} (reading age about {}): within the target.</span>',

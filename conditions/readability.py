@@ -13,6 +13,7 @@ How the text is counted, so editors can predict the score:
   count. Each heading and each list item counts as a sentence of its own (they rarely end with a
   full stop, and joining them would make one enormous "sentence").
 - Sentences end at ".", "!" or "?" (or at the end of a heading, list item or paragraph).
+- Texts under MIN_WORDS words get a grade but never a warning: the formula is meaningless there.
 - Syllables are estimated from groups of vowels with the usual corrections for silent endings
   ("-e", "-es", "-ed"). The estimate is within one syllable for almost all everyday words, which is
   plenty for a warning; it is not a dictionary.
@@ -27,6 +28,10 @@ TARGET_GRADE = 7.0
 """Grade 7 is a reading age of about 12: above it, the admin warns the editor."""
 
 READING_AGE_OFFSET = 5
+
+MIN_WORDS = 15
+"""Below this many words the formula swings wildly (three long words can score grade 30), so a
+short text gets a grade but no warning."""
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url) and ![alt](src): keep the text
 _AUTOLINK = re.compile(r"<[^>\s]+>")  # <https://...> and stray tags
@@ -50,8 +55,12 @@ class Readability:
         return max(READING_AGE_OFFSET, round(self.grade) + READING_AGE_OFFSET)
 
     @property
+    def long_enough(self) -> bool:
+        return self.words >= MIN_WORDS
+
+    @property
     def above_target(self) -> bool:
-        return self.grade > TARGET_GRADE
+        return self.long_enough and self.grade > TARGET_GRADE
 
 
 def count_syllables(word: str) -> int:

@@ -65,6 +65,13 @@ def test_reading_age_is_the_grade_plus_five_and_never_below_five():
     assert Readability(words=6, sentences=1, syllables=6, grade=-1.4).reading_age == 5
 
 
+def test_short_texts_get_a_grade_but_never_a_warning():
+    result = assess("About microvascular decompression.")
+    assert result.grade > TARGET_GRADE
+    assert not result.long_enough
+    assert not result.above_target
+
+
 @pytest.mark.parametrize("text", ["", "   \n\n", "- \n### "])
 def test_text_without_words_has_no_score(text):
     assert assess(text) is None
