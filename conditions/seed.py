@@ -1,6 +1,11 @@
 """
-Initial condition articles, loaded by `manage.py seed_content` from `conditions.content.ARTICLES`
-(the schema is in the content modules' docstring and CONTENT_SCHEMA.md).
+Initial condition articles, loaded by `manage.py seed_content` from `conditions.content.ARTICLES`:
+one dict per article with `slug`, `name`, `also_known_as` (list), `summary`, `reviewed_by`,
+`reviewed_by_role`, `last_reviewed`, `next_review_due` (dates), `calculator` (a URL name or None),
+`sections` ({kind: Markdown} in page order), `treatments` ([{name, verdict, verdict_kind, body}]),
+`urgency` ({routine|urgent|emergency: Markdown}), `references` ([{title, source, year, url}]),
+`figures` ([{file, alt, caption, section}], files in conditions/content/figures/) and `related`
+(slugs).
 
 Idempotent, and it never overwrites what staff have edited. Each article is looked up by its slug
 (or by an old slug, if staff have renamed it) and then:

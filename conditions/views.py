@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
@@ -46,7 +46,7 @@ def can_preview(user: User | AnonymousUser) -> bool:
     return user.is_active and user.is_staff and user.has_perm("conditions.change_condition")
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def condition_list(request: HtmxHttpRequest) -> HttpResponse:
     form = ConditionSearchForm(request.GET or None)
@@ -60,7 +60,7 @@ def condition_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "query": query, "conditions": list(conditions)})
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def condition_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     # Any status: the one query of a cached page. Visibility is decided just below.
@@ -99,7 +99,7 @@ def condition_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def figure_file(request: HtmxHttpRequest, name: str) -> FileResponse:
     """Serve a figure rendition when no web server does (`make run`); see README, "Media".
 
