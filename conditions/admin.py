@@ -172,6 +172,13 @@ class ConditionAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["conditions/admin.css"]}
 
+    def get_form(self, request: HttpRequest, obj: Condition | None = None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "related" in form.base_fields:
+            # An article is not related to itself (the form class is built afresh per request).
+            form.base_fields["related"].queryset = Condition.objects.exclude(pk=obj.pk)
+        return form
+
     @admin.display(description="Next review due", ordering="next_review_due")
     def review_due(self, condition: Condition) -> str:
         due: date | None = condition.next_review_due

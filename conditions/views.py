@@ -176,7 +176,9 @@ def _render_fragments(
         "condition": condition,
         "clinic": clinic,
         "body_html": body_html,
-        "related": list(condition.related.published().only("name", "slug", "summary")),
+        "related": list(
+            condition.related.published().exclude(pk=condition.pk).only("name", "slug", "summary")
+        ),
         "preview": preview,
         "admin_url": reverse("admin:conditions_condition_change", args=[condition.pk]) if preview else "",
         "canonical_url": url,

@@ -153,6 +153,10 @@ def test_change_form_has_every_inline_a_prepopulated_slug_and_a_preview_link(adm
     )
     assert f'<a href="{condition.get_absolute_url()}">Preview the draft' in html
     assert "View on site" in html
+    related_options = html[
+        html.index('name="related"') : html.index("</select>", html.index('name="related"'))
+    ]
+    assert "Hemifacial spasm" not in related_options  # not offered as related to itself
 
 
 def test_change_form_shows_each_texts_reading_level_and_flags_hard_ones(admin_client_):
