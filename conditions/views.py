@@ -28,7 +28,12 @@ from clinic.models import ClinicProfile
 from conditions import images
 from conditions.forms import ConditionSearchForm
 from conditions.models import FIGURE_DIR, Condition, SlugRedirect
-from conditions.services import article_body_is_current, article_body_render, squeeze_blank_lines
+from conditions.services import (
+    article_body_is_current,
+    article_body_render,
+    article_body_version,
+    squeeze_blank_lines,
+)
 from conditions.structured_data import medical_web_page, to_script_json
 
 PAGE_TEMPLATE = "conditions/condition_detail.html"
@@ -149,7 +154,7 @@ def _page_version(request, condition: Condition, clinic: ClinicProfile, variant:
         request.scheme,
         request.get_host(),
         str(condition.pk),
-        condition.updated_at.isoformat(),
+        article_body_version(condition=condition),  # updated_at, and the stored body's format
         str(condition.related_count),
         condition.related_changed.isoformat() if condition.related_changed else "-",
         clinic.name,

@@ -463,3 +463,12 @@ def test_editor_without_the_editors_group_cannot_preview(client):
     user.user_permissions.add(Permission.objects.get(codename="view_condition"))
     client.force_login(user)
     assert client.get(DETAIL).status_code == 404
+
+
+def test_a_new_body_format_after_a_deploy_renders_the_body_again(client, monkeypatch):
+    condition = make_article()
+    first = client.get(DETAIL)
+    monkeypatch.setattr("conditions.services.BODY_FORMAT", "next")
+    again = client.get(DETAIL, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    assert Condition.objects.get(pk=condition.pk).body_version.startswith("next:")
