@@ -321,11 +321,9 @@ operation on the head
         {
             "file": "mvd-schematic.png",
             "alt": (
-                "Two labelled drawings side by side. Left, titled Before: a looped blood vessel "
-                "presses down on the facial nerve just where the nerve leaves the brainstem, and an "
-                "arrow marks where the nerve is squeezed. Right, titled After the operation: the "
-                "vessel is lifted away and a small soft pad made of Teflon sits between the vessel "
-                "and the nerve, which is now free."
+                "Two labelled drawings. Before: a looped blood vessel presses on the facial nerve "
+                "where it leaves the brainstem. After the operation: a small soft Teflon pad sits "
+                "between the vessel and the nerve, which is now free."
             ),
             "caption": (
                 "Before: a blood vessel presses on the facial nerve where it leaves the brainstem. "

@@ -10,6 +10,7 @@ from django.utils import timezone
 from conditions.models import Condition
 from contact.models import COORDINATORS_GROUP, Enquiry
 from grading.handoff import result_from_answers, sign_result
+from tests.conditions import factory as conditions_factory
 
 ANSWERS = {
     "periocular": True,
@@ -47,11 +48,8 @@ def coordinator_emails(settings):
 
 
 def make_condition(**overrides) -> Condition:
-    overrides.setdefault("name", "Hemifacial spasm")
-    overrides.setdefault("slug", "hemifacial-spasm")
-    overrides.setdefault("summary", "Twitching of one side of the face.")
-    overrides.setdefault("status", Condition.Status.PUBLISHED)
-    return Condition.objects.create(**overrides)
+    # One builder for a valid article: the conditions tests' own.
+    return conditions_factory.make_condition(**overrides)
 
 
 def make_enquiry(**overrides) -> Enquiry:
