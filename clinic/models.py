@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
@@ -56,11 +57,14 @@ class ClinicProfile(models.Model):
 
     @classmethod
     def load(cls) -> "ClinicProfile":
-        """The profile from the cache; one query on a miss (creating defaults if none yet)."""
+        """The profile from the cache; one query on a miss (unsaved defaults if none yet).
+
+        Saving clears the cache (clinic/signals.py). Without a shared cache other workers keep
+        their copy for at most CLINIC_PROFILE_CACHE_SECONDS."""
         profile = cache.get(PROFILE_CACHE_KEY)
         if profile is None:
             profile = cls.objects.filter(pk=1).first() or cls.defaults()
-            cache.set(PROFILE_CACHE_KEY, profile, timeout=None)
+            cache.set(PROFILE_CACHE_KEY, profile, timeout=settings.CLINIC_PROFILE_CACHE_SECONDS)
         return profile
 
     @classmethod

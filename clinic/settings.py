@@ -154,6 +154,11 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The clinic profile is cached for every page. A shared cache (Redis) is cleared on save, so it can
+# be kept until then; a per-process cache is cleared only in the worker that saved, so other workers
+# re-read it after this many seconds (one query per worker per half minute).
+CLINIC_PROFILE_CACHE_SECONDS = None if CACHE_URL else env_int("DJANGO_PROFILE_CACHE_SECONDS", 30)
+
 # Staff logins go through django-axes first: after AXES_FAILURE_LIMIT failures for one user name,
 # or from one address, further attempts are refused (HTTP 429) until the cool-off ends. Every
 # failure and lockout is stored (Admin > Axes) and logged. `manage.py axes_reset` lifts lockouts.

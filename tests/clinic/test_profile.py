@@ -76,3 +76,34 @@ def test_profile_defaults_apply_before_anything_is_seeded(client):
     response = client.get(reverse("home"))
     assertContains(response, "Neuro Asia Care")
     assert not ClinicProfile.objects.exists()
+
+
+def test_a_per_process_cache_keeps_the_profile_only_briefly(seeded, settings, monkeypatch):
+    """Another worker's cache is not cleared by a save here, so its copy must expire by itself."""
+    from django.core.cache import cache
+
+    settings.CLINIC_PROFILE_CACHE_SECONDS = 30
+    calls = []
+    real_set = cache.set
+    monkeypatch.setattr(
+        cache, "set", lambda key, value, timeout=None: calls.append(timeout) or real_set(key, value, timeout)
+    )
+    ClinicProfile.load()
+    assert calls == [30]
+
+
+def test_a_shared_cache_keeps_the_profile_until_it_is_saved(seeded, settings, monkeypatch):
+    from django.core.cache import cache
+
+    settings.CLINIC_PROFILE_CACHE_SECONDS = None
+    calls = []
+    real_set = cache.set
+    monkeypatch.setattr(
+        cache, "set", lambda key, value, timeout=None: calls.append(timeout) or real_set(key, value, timeout)
+    )
+    ClinicProfile.load()
+    assert calls == [None]
+    profile = ClinicProfile.objects.get()
+    profile.phone = "+65 6999 0000"
+    profile.save()
+    assert ClinicProfile.load().phone == "+65 6999 0000"
