@@ -1,0 +1,96 @@
+"""Journey 4: staff in the admin. An editor changes and publishes an article and sees it live; a
+coordinator finds a new enquiry, takes it and closes it; an editor cannot open enquiries."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from conditions.models import Condition
+from contact.models import Enquiry
+from tests.e2e.test_write_in import REFERENCE, fill_enquiry
+
+# The groups come from data migrations; live-server tests flush the database, so restore them.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PASSWORD = "a-long-pass-phrase-for-tests-1"
+
+
+def staff(username: str, group: str) -> User:
+    user = User.objects.create_user(username, f"{username}@clinic.example.sg", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def sign_in(page: Page, site: str, username: str) -> None:
+    page.goto(site + reverse("admin:login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Log in", re.I)).click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+
+@pytest.fixture
+def csp_errors(page: Page):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    return errors
+
+
+def test_editor_edits_symptoms_publishes_and_sees_it_live(page: Page, site, size, shoot, csp_errors):
+    Condition.objects.filter(slug="hemifacial-spasm").update(status=Condition.Status.DRAFT)
+    staff("editor1", "Editors")
+    sign_in(page, site, "editor1")
+    page.get_by_role("link", name="Conditions", exact=True).first.click()
+    page.get_by_role("link", name="Hemifacial spasm").click()
+    shoot("admin-article")
+
+    kind = page.locator("select[name$='-kind']").filter(has=page.locator("option[value='symptoms']:checked"))
+    body = page.locator(f"textarea[name='{kind.get_attribute('name').replace('-kind', '-body')}']")
+    body.fill(body.input_value() + "\n\nA new sentence written by the editor today.")
+    page.get_by_label("Status").select_option("published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(site + reverse("conditions:detail", kwargs={"slug": "hemifacial-spasm"}))
+    expect(page.locator("#symptoms").locator("xpath=..")).to_contain_text(
+        "A new sentence written by the editor today."
+    )
+    assert csp_errors == [], csp_errors
+
+
+def test_coordinator_finds_takes_and_closes_a_new_enquiry(page: Page, site, size, shoot, csp_errors):
+    page.goto(site + reverse("contact:form"))
+    fill_enquiry(page)
+    page.get_by_role("button", name="Send my message").click()
+    reference = page.locator(".contact-reference__number").inner_text().strip()
+    assert REFERENCE.fullmatch(reference)
+
+    staff("coord1", "Coordinators")
+    sign_in(page, site, "coord1")
+    page.goto(site + reverse("admin:contact_enquiry_changelist"))
+    page.locator("#searchbar").fill(reference)
+    page.locator("#searchbar").press("Enter")
+    shoot("admin-enquiries")
+    page.get_by_role("link", name=reference).click()
+    expect(page.locator("main, #content").first).to_contain_text("Tan Mei Ling")
+    page.get_by_label("Assignee").select_option(label="coord1")
+    page.get_by_label("Status").select_option("closed")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    enquiry = Enquiry.objects.get(reference=reference)
+    assert enquiry.status == Enquiry.Status.CLOSED
+    assert enquiry.assignee.username == "coord1"
+    assert enquiry.name == "Tan Mei Ling"  # what the patient wrote is untouched
+    assert csp_errors == [], csp_errors
+
+
+def test_editor_cannot_open_enquiries(page: Page, site):
+    staff("editor2", "Editors")
+    sign_in(page, site, "editor2")
+    expect(page.locator("#content")).not_to_contain_text("Enquiries")
+    response = page.goto(site + reverse("admin:contact_enquiry_changelist"))
+    assert response.status == 403
