@@ -1,10 +1,11 @@
 """Journey 4: staff in the admin. An editor changes and publishes an article and sees it live; a
 coordinator finds a new enquiry, takes it and closes it; an editor cannot open enquiries."""
 
+import importlib
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -12,10 +13,30 @@ from conditions.models import Condition
 from contact.models import Enquiry
 from tests.e2e.test_write_in import REFERENCE, fill_enquiry
 
-# The groups come from data migrations; live-server tests flush the database, so restore them.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
 PASSWORD = "a-long-pass-phrase-for-tests-1"
+
+
+EDITORS = importlib.import_module("conditions.migrations.0005_editors_group")
+COORDINATORS = importlib.import_module("contact.migrations.0002_coordinators_group")
+
+
+@pytest.fixture(autouse=True)
+def staff_groups(site):
+    """The groups come from data migrations, but live-server tests flush the database between
+    tests; rebuild them from the same permission lists the migrations use."""
+    editors, _ = Group.objects.get_or_create(name=EDITORS.GROUP)
+    codenames = [f"{a}_{m}" for m in EDITORS.MODELS for a in EDITORS.ACTIONS if m != "slugredirect"]
+    editors.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="conditions", codename__in=[*codenames, "view_slugredirect"]
+        )
+    )
+    coordinators, _ = Group.objects.get_or_create(name=COORDINATORS.GROUP)
+    coordinators.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="contact", codename__in=[code for _, code in COORDINATORS.PERMISSIONS]
+        )
+    )
 
 
 def staff(username: str, group: str) -> User:
