@@ -6,6 +6,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -42,6 +43,25 @@ class RequestLogMiddleware:
             extra={"request_id": request.id},
         )
         return response
+
+
+class NulInAddressMiddleware:
+    """Refuse (400) an address whose path or query string holds a NUL character (%00).
+
+    No page of the site has a use for one, and PostgreSQL refuses NUL in any text it is asked to
+    compare: a parameter that reaches a query (the enquiry form's ?condition=, the admin's list
+    filters and autocomplete) would otherwise end in a 500. Form fields refuse NUL themselves,
+    with a message next to the field.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        in_query = any("\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists())
+        if in_query or "\x00" in request.path:
+            raise BadRequest("NUL character in the address")  # answered with templates/400.html
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

@@ -1,0 +1,65 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from conditions.models import Condition
+from contact.models import COORDINATORS_GROUP
+from tests.conditions.factory import make_article, make_condition
+
+EDITORS_GROUP = "Editors"  # made by conditions/migrations/0005_editors_group.py
+
+
+def assert_not_a_server_error(response, *, what: str = "") -> None:
+    """Never a 500, and never Django's technical pages (a traceback or the settings)."""
+    assert response.status_code < 500, f"{what}: {response.status_code}"
+    body = response.content.decode(errors="replace") if not getattr(response, "streaming", False) else ""
+    assert "Traceback" not in body, what
+    if len(settings.SECRET_KEY) >= 16:  # a one-letter key for a quick local run is in any page
+        assert settings.SECRET_KEY not in body, what
+
+
+@pytest.fixture
+def open_rate_limit(settings):
+    # The catalogue sends far more valid enquiries than the per-address limit allows.
+    settings.CONTACT_RATE_LIMIT = 100_000
+    settings.CONTACT_COORDINATOR_EMAILS = ["coordinators@clinic.example.sg"]
+
+
+@pytest.fixture
+def article(db) -> Condition:
+    return make_article()
+
+
+@pytest.fixture
+def draft(db) -> Condition:
+    return make_condition(name="Secret draft", slug="secret-draft", status=Condition.Status.DRAFT)
+
+
+def staff_member(username: str, group: str) -> User:
+    # No password (tests sign in with force_login): hashing one is slow on purpose.
+    user = User.objects.create_user(username=username, password=None, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(db) -> User:
+    return staff_member("editor", EDITORS_GROUP)
+
+
+@pytest.fixture
+def coordinator(db) -> User:
+    return staff_member("coordinator", COORDINATORS_GROUP)
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser("boss", password=None, email="boss@clinic.example.sg")
+
+
+def signed_in(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
