@@ -45,22 +45,30 @@ class RequestLogMiddleware:
         return response
 
 
-class NulInAddressMiddleware:
-    """Refuse (400) an address whose path or query string holds a NUL character (%00).
+# gunicorn answers 400 to a request line longer than this itself (its limit_request_line); the
+# same limit here keeps that true under any server, and keeps giant search terms away from the
+# database (SQLite refuses a LIKE pattern over 50,000 bytes, which read as an outage: a 503).
+MAX_ADDRESS_LENGTH = 4094
 
-    No page of the site has a use for one, and PostgreSQL refuses NUL in any text it is asked to
-    compare: a parameter that reaches a query (the enquiry form's ?condition=, the admin's list
-    filters and autocomplete) would otherwise end in a 500. Form fields refuse NUL themselves,
-    with a message next to the field.
+
+class MalformedAddressMiddleware:
+    """Refuse (400) an address that no page can use: one with a NUL character (%00) in its path or
+    query string, or one longer than MAX_ADDRESS_LENGTH.
+
+    PostgreSQL refuses NUL in any text it is asked to compare, so a parameter that reaches a query
+    (the enquiry form's ?condition=, the admin's list filters and autocomplete) would otherwise end
+    in a 500. Form fields refuse NUL themselves, with a message next to the field.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if len(request.path) + len(request.META.get("QUERY_STRING", "")) > MAX_ADDRESS_LENGTH:
+            raise BadRequest("address too long")  # answered with templates/400.html
         in_query = any("\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists())
         if in_query or "\x00" in request.path:
-            raise BadRequest("NUL character in the address")  # answered with templates/400.html
+            raise BadRequest("NUL character in the address")
         return self.get_response(request)
 
 

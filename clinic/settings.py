@@ -79,8 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Straight after SecurityMiddleware, as whitenoise's docs ask: static files skip the rest.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A %00 in an address is a 400 here, before any view can pass it to the database.
-    "clinic.middleware.NulInAddressMiddleware",
+    # An address with a %00, or too long to be real, is a 400 before any view passes it on.
+    "clinic.middleware.MalformedAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -14,11 +14,14 @@ UNICODE_TEXTS = [
     ("bidi override", "invoice\u202egpj.exe\u202c and more"),
     ("cjk", "面肌痉挛 半側顔面痙攣 안면경련"),
     ("html and javascript", "<script>alert('x')</script><img src=x onerror=alert(1)>"),
-    ("attribute breakout", "\" onmouseover=\"alert(1)\" x='"),
+    ("attribute breakout", '" onmouseover="alert(1)" x=\''),
     ("sql", "'; DROP TABLE contact_enquiry; -- 1' OR '1'='1"),
-    ("markdown with raw html and links", "[click](javascript:alert(1)) ![x](data:text/html;base64,PHNjcmlwdD4=) <iframe src=//evil.example>"),
+    (
+        "markdown with raw html and links",
+        "[click](javascript:alert(1)) ![x](data:text/html;base64,PHNjcmlwdD4=) <iframe src=//evil.example>",
+    ),
     ("template syntax", "{{ settings.SECRET_KEY }} {% debug %} ${7*7} %s%n"),
-    ("csv formula", "=HYPERLINK(\"http://evil.example\",\"x\")"),
+    ("csv formula", '=HYPERLINK("http://evil.example","x")'),
 ]
 
 # Text that a form should refuse (or normalise) with a message, never a 500.

@@ -1,13 +1,30 @@
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlencode
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
+from clinic.middleware import MAX_ADDRESS_LENGTH
 from conditions.models import Condition
 from contact.models import COORDINATORS_GROUP
 from tests.conditions.factory import make_article, make_condition
 
 EDITORS_GROUP = "Editors"  # made by conditions/migrations/0005_editors_group.py
+REFUSED_ADDRESS = "could not understand that request"  # templates/400.html
+
+
+def address(path: str, query: dict | None = None) -> str:
+    """The path with its query string, encoded as the test client (and a browser) would."""
+    return f"{path}?{urlencode(query, doseq=True)}" if query else path
+
+
+def refused_address(url: str) -> bool:
+    """Whether clinic.middleware.MalformedAddressMiddleware answers 400 before any view: a NUL
+    anywhere in the address, or an address longer than gunicorn would accept."""
+    path, _, query = url.partition("?")
+    return "\x00" in unquote(url) or len(unquote(path)) + len(query) > MAX_ADDRESS_LENGTH
 
 
 def assert_not_a_server_error(response, *, what: str = "") -> None:
@@ -63,3 +80,32 @@ def signed_in(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+class _ActiveContentFinder(HTMLParser):
+    SCHEMES = ("javascript:", "data:", "vbscript:")
+    URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "srcset"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        if tag in ("iframe", "object", "embed", "base"):
+            self.found.append(f"<{tag}>")
+        if tag == "script" and not attributes.get("src") and attributes.get("type") != "application/ld+json":
+            self.found.append("inline <script>")
+        for name, value in attributes.items():
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=>")
+            if name in self.URL_ATTRIBUTES and value.strip().lower().startswith(self.SCHEMES):
+                self.found.append(f"<{tag} {name}={value[:30]}>")
+
+
+def active_content(html: str) -> list[str]:
+    """Anything in a page that could run script: inline <script>, event-handler attributes,
+    javascript:/data: links and sources, frames and embeds. Escaped text is not found."""
+    finder = _ActiveContentFinder()
+    finder.feed(html)
+    return finder.found
