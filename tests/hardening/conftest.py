@@ -1,6 +1,10 @@
+import os
+import shutil
+import uuid
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlencode
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
@@ -10,6 +14,7 @@ from clinic.middleware import MAX_ADDRESS_LENGTH
 from conditions.models import Condition
 from contact.models import COORDINATORS_GROUP
 from tests.conditions.factory import make_article, make_condition
+from tests.hardening.live import POSTGRES_ADMIN, LiveSite, manage, site_env, static_files_collected
 
 EDITORS_GROUP = "Editors"  # made by conditions/migrations/0005_editors_group.py
 REFUSED_ADDRESS = "could not understand that request"  # templates/400.html
@@ -109,3 +114,91 @@ def active_content(html: str) -> list[str]:
     finder = _ActiveContentFinder()
     finder.feed(html)
     return finder.found
+
+
+# --- Live sites and their databases (fault, concurrency and backup tests) -------------------------
+
+
+def postgres_admin():
+    """A connection to the PostgreSQL server's maintenance database, or a skip saying why not."""
+    try:
+        return psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        pytest.skip(f"PostgreSQL does not answer on 127.0.0.1:5432: {error}".strip())
+
+
+def postgres_url(name: str) -> str:
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_postgres_database(name: str) -> None:
+    with postgres_admin() as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def collected_static() -> None:
+    static_files_collected()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite database with the seeded articles, made once per session."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.sqlite3"
+    env = site_env(f"sqlite:///{path}", folder / "media")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_content")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(tmp_path_factory):
+    """The same, as a PostgreSQL template database (skips when no server answers)."""
+    postgres_admin().close()
+    name = f"hardening_template_{os.getpid()}"
+    drop_postgres_database(name)
+    with postgres_admin() as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    env = site_env(postgres_url(name), tmp_path_factory.mktemp("pg-template-media"))
+    try:
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "seed_content")
+        yield name
+    finally:
+        drop_postgres_database(name)
+
+
+@pytest.fixture
+def sqlite_database(sqlite_template, tmp_path) -> str:
+    copy = tmp_path / "site.sqlite3"
+    shutil.copyfile(sqlite_template, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def postgres_database(postgres_template):
+    name = f"hardening_{uuid.uuid4().hex[:12]}"
+    with postgres_admin() as connection:
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"')
+    try:
+        yield postgres_url(name)
+    finally:
+        drop_postgres_database(name)
+
+
+@pytest.fixture
+def start_site(collected_static, tmp_path):
+    """start_site(database_url, workers=2, **env) -> a running LiveSite; all stopped afterwards."""
+    started = []
+
+    def start(database_url: str, *, workers: int = 2, **env: str):
+        folder = tmp_path / f"site-{len(started)}"
+        folder.mkdir()
+        site = LiveSite(site_env(database_url, folder / "media", **env), folder, workers=workers)
+        started.append(site)
+        return site
+
+    yield start
+    for site in started:
+        site.stop()
