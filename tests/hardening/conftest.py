@@ -13,7 +13,7 @@ from django.test import Client
 from clinic.middleware import MAX_ADDRESS_LENGTH
 from conditions.models import Condition
 from contact.models import COORDINATORS_GROUP
-from tests.conditions.factory import make_article, make_condition
+from tests.conditions.factory import make_condition
 from tests.hardening.live import POSTGRES_ADMIN, LiveSite, manage, site_env, static_files_collected
 
 EDITORS_GROUP = "Editors"  # made by conditions/migrations/0005_editors_group.py
@@ -46,11 +46,6 @@ def open_rate_limit(settings):
     # The catalogue sends far more valid enquiries than the per-address limit allows.
     settings.CONTACT_RATE_LIMIT = 100_000
     settings.CONTACT_COORDINATOR_EMAILS = ["coordinators@clinic.example.sg"]
-
-
-@pytest.fixture
-def article(db) -> Condition:
-    return make_article()
 
 
 @pytest.fixture
