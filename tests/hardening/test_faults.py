@@ -2,6 +2,7 @@
 database made unavailable and brought back, and Redis not there at all."""
 
 import re
+import sqlite3
 import uuid
 
 import psycopg
@@ -89,8 +90,6 @@ def test_with_redis_down_pages_are_served_uncached_and_enquiries_stored(sqlite_d
         assert (sent.status, sent.headers["Location"]) == (302, "/contact/thanks/")
         thanks = patient.get("/contact/thanks/")
         assert re.search(r"NAC-[0-9A-Z]{4}-[0-9A-Z]{4}", thanks.body)
-    import sqlite3
-
     with sqlite3.connect(sqlite_database.removeprefix("sqlite:///")) as connection:
         stored = connection.execute("SELECT name FROM contact_enquiry ORDER BY id").fetchall()
     assert stored == [("Patient 0",), ("Patient 1",), ("Patient 2",)]
@@ -98,6 +97,10 @@ def test_with_redis_down_pages_are_served_uncached_and_enquiries_stored(sqlite_d
     assert "cache unavailable during get, continuing uncached: ConnectionError" in log
     assert "cache unavailable during incr" in log or "cache unavailable during add" in log
     assert " 500 " not in log
+    # One access line per request, with its id, and nothing the patient wrote or who they are.
+    assert len(re.findall(r"clinic\.access POST /contact/ 302 [\d.]+ms id=[0-9a-f]{16}", log)) == 3
+    for personal in ["Patient 0", "mei.ling@example.com", "9123", "91234567", "twitching", "127.0.0.1 "]:
+        assert personal not in log, personal
 
 
 def test_enquiry_model_is_what_the_live_tests_count():

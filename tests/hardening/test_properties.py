@@ -25,7 +25,7 @@ PROPERTY = hypothesis_settings(
     deadline=None,  # a request through the whole stack takes a few milliseconds, sometimes more
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-FEWER = hypothesis_settings(PROPERTY, max_examples=25)
+FEWER = hypothesis_settings(PROPERTY, max_examples=20)
 
 # Any text, NUL and control characters included (no lone surrogates: they cannot be sent as UTF-8).
 ANY_TEXT = st.text(max_size=300)
