@@ -18,6 +18,14 @@ logger = logging.getLogger(__name__)
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
 
 
+def one_line(text: str, limit: int = 500) -> str:
+    """Text fit for a single log line: control characters escaped, so a %0A in an address cannot
+    start a forged line of its own, and no longer than `limit` characters."""
+    if not text.isprintable():
+        text = text.encode("unicode_escape").decode("ascii")
+    return text[:limit]
+
+
 class RequestLogMiddleware:
     """Give every request an id (shown on error pages, sent back as X-Request-ID) and log one
     line per request. The line holds no personal data: no query string, no client address, no
@@ -35,8 +43,8 @@ class RequestLogMiddleware:
         response.headers["X-Request-ID"] = request.id
         access_log.info(
             "%s %s %s %.1fms id=%s",
-            request.method,
-            request.path,
+            one_line(request.method, 20),
+            one_line(request.path),
             response.status_code,
             elapsed_ms,
             request.id,

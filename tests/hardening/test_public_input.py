@@ -7,6 +7,7 @@ value is reported by name without stopping the others.
 
 import datetime
 import json
+import logging
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -503,3 +504,20 @@ def test_an_address_longer_than_gunicorn_accepts_gets_the_friendly_400(client, s
         with subtests.test(url=url[:30]):
             assertContains(staff.get(url), REFUSED_ADDRESS, status_code=400)
     assert staff.get("/conditions/?q=" + "a" * 4000).status_code == 200  # long, but within the limit
+
+
+def test_an_address_cannot_forge_or_split_lines_in_the_access_log(client, caplog, subtests):
+    with caplog.at_level(logging.INFO, logger="clinic.access"):
+        for path in [
+            "/x%0AGET%20/admin/%20200%200.1ms%20id=forged",
+            "/x%0D%0Ay",
+            "/%1B[31mred",
+            "/%E2%80%A8next",
+        ]:
+            with subtests.test(path=path):
+                caplog.clear()
+                client.get(path)
+                lines = [record.getMessage() for record in caplog.records if record.name == "clinic.access"]
+                assert len(lines) == 1
+                assert not any(character in lines[0] for character in "\n\r\x1b\u2028")
+                assert lines[0].startswith("GET /") and " id=forged" not in lines[0].split(" 404 ", 1)[1]
