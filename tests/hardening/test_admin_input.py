@@ -2,6 +2,8 @@
 form with its notes, searches, filters, actions and the sign-in form. Never a 500: text is saved
 intact and shown escaped (Markdown sanitised), or refused with a message on the form."""
 
+import re
+
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
@@ -10,6 +12,7 @@ from django.utils.html import escape
 from django.utils.text import normalize_newlines
 from pytest_django.asserts import assertContains, assertRedirects
 
+from clinic.models import ClinicProfile
 from conditions.models import Condition
 from contact.models import Enquiry, EnquiryNote
 from tests.conditions.factory import make_article
@@ -313,3 +316,25 @@ def test_an_absurdly_long_user_name_is_recorded_cut_short_and_still_locks_out(db
     ]
     assert statuses[:2] == [200, 200] and statuses[-1] == 429
     assert AccessAttempt.objects.get().username == "a" * 150
+
+
+def test_the_clinic_profile_is_shown_escaped_on_every_page_whatever_is_typed(superuser):
+    """The profile fills every page's header and footer: hostile text there reaches every patient."""
+    ClinicProfile.defaults().save()
+    staff = signed_in(superuser)
+    url = reverse("admin:clinic_clinicprofile_change", args=[1])
+    data = form_values(staff.get(url).content.decode(), "clinicprofile_form")
+    hostile = {
+        "name": "Neuro <script>alert(1)</script> Care 😣",
+        "tagline": '" onmouseover="alert(1)',
+        "phone": "+65 6592 6871 <b>javascript:alert(1)</b>",
+        "address": "面肌痉挛 Road\n<img src=x onerror=alert(1)>",
+        "opening_hours": "Mon\u2013Fri 9\u20135\n[x](javascript:alert(1))",
+    }
+    assertRedirects(staff.post(url, {**data, **hostile}), reverse("admin:clinic_clinicprofile_changelist"))
+    page = Client().get(reverse("home")).content.decode()
+    assert active_content(page) == []
+    assert escape(hostile["name"]) in page
+    assert re.search(r'href="tel:\+65659268711"', page)  # digits only, whatever else the field holds
+    refused = staff.post(url, {**data, "email": "javascript:alert(1)", "name": "x" * 500})
+    assertContains(refused, REFUSED)
