@@ -292,11 +292,13 @@ MALFORMED_BODIES = [
 
 
 def test_malformed_bodies_and_wrong_content_types_get_a_4xx_or_a_form_error(client, subtests):
-    for content_type, body in MALFORMED_BODIES:
-        with subtests.test(content_type=content_type[:40]):
-            response = client.generic("POST", reverse("contact:form"), body, content_type=content_type)
-            assert_not_a_server_error(response)
-            assert response.status_code in (200, 400)
+    json_body = ("application/json", json.dumps(CALCULATOR_ANSWERS).encode())
+    for url in [reverse("contact:form"), reverse(CALCULATOR), reverse("contact:validate", args=["name"])]:
+        for content_type, body in [*MALFORMED_BODIES, json_body]:
+            with subtests.test(url=url, content_type=content_type[:40]):
+                response = client.generic("POST", url, body, content_type=content_type)
+                assert_not_a_server_error(response)
+                assert response.status_code in (200, 400)  # never a redirect: nothing was accepted
     assert Enquiry.objects.count() == 0
 
 
