@@ -37,7 +37,7 @@ class CheckedSelectionMixin:
         return super().response_action(request, queryset, *args, **kwargs)
 
 
-def check_action_selections(site: admin.AdminSite) -> None:
+def guard_action_selections(site: admin.AdminSite) -> None:
     """Give every model registered on `site` (ours, Django's users and groups, django-axes'
     logs) CheckedSelectionMixin. Runs once at start-up, after every app's admin module is loaded."""
     for model in apps.get_models():

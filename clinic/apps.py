@@ -9,7 +9,7 @@ class ClinicConfig(AppConfig):
         from django.contrib import admin
 
         from clinic import signals  # noqa: F401  (connects the profile cache invalidation)
-        from clinic.admin import check_action_selections
+        from clinic.admin import guard_action_selections
 
         # The admin app (first in INSTALLED_APPS) has loaded every admin module by now.
-        check_action_selections(admin.site)
+        guard_action_selections(admin.site)
