@@ -6,4 +6,10 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self) -> None:
+        from django.contrib import admin
+
         from clinic import signals  # noqa: F401  (connects the profile cache invalidation)
+        from clinic.admin import guard_action_selections
+
+        # The admin app (first in INSTALLED_APPS) has loaded every admin module by now.
+        guard_action_selections(admin.site)

@@ -6,6 +6,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -15,6 +16,14 @@ logger = logging.getLogger(__name__)
 
 # A request id from a trusted proxy is kept only if it looks like one (no log injection).
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+
+
+def one_line(text: str, limit: int = 500) -> str:
+    """Text fit for a single log line: control characters escaped, so a %0A in an address cannot
+    start a forged line of its own, and no longer than `limit` characters."""
+    if not text.isprintable():
+        text = text.encode("unicode_escape").decode("ascii")
+    return text[:limit]
 
 
 class RequestLogMiddleware:
@@ -34,14 +43,41 @@ class RequestLogMiddleware:
         response.headers["X-Request-ID"] = request.id
         access_log.info(
             "%s %s %s %.1fms id=%s",
-            request.method,
-            request.path,
+            one_line(request.method, 20),
+            one_line(request.path),
             response.status_code,
             elapsed_ms,
             request.id,
             extra={"request_id": request.id},
         )
         return response
+
+
+# gunicorn answers 400 to a request line longer than this itself (its limit_request_line); the
+# same limit here keeps that true under any server, and keeps giant search terms away from the
+# database (SQLite refuses a LIKE pattern over 50,000 bytes, which read as an outage: a 503).
+MAX_ADDRESS_LENGTH = 4094
+
+
+class MalformedAddressMiddleware:
+    """Refuse (400) an address that no page can use: one with a NUL character (%00) in its path or
+    query string, or one longer than MAX_ADDRESS_LENGTH.
+
+    PostgreSQL refuses NUL in any text it is asked to compare, so a parameter that reaches a query
+    (the enquiry form's ?condition=, the admin's list filters and autocomplete) would otherwise end
+    in a 500. Form fields refuse NUL themselves, with a message next to the field.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if len(request.path) + len(request.META.get("QUERY_STRING", "")) > MAX_ADDRESS_LENGTH:
+            raise BadRequest("address too long")  # answered with templates/400.html
+        in_query = any("\x00" in key or "\x00" in "".join(values) for key, values in request.GET.lists())
+        if in_query or "\x00" in request.path:
+            raise BadRequest("NUL character in the address")
+        return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

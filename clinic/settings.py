@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Straight after SecurityMiddleware, as whitenoise's docs ask: static files skip the rest.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # An address with a %00, or too long to be real, is a 400 before any view passes it on.
+    "clinic.middleware.MalformedAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -174,6 +176,8 @@ AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_VERBOSE = True
 # The same client address as the enquiry rate limit (honours DJANGO_TRUSTED_PROXY_COUNT).
 AXES_CLIENT_IP_CALLABLE = "contact.ratelimit.client_ip"
+# The user name as typed, cut to 150 characters: axes' own would overflow its column (a 500).
+AXES_USERNAME_CALLABLE = "clinic.signin.attempted_username"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

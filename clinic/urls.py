@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from clinic import views
@@ -14,7 +15,8 @@ urlpatterns = [
     path("privacy/", TemplateView.as_view(template_name="clinic/privacy.html"), name="privacy"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Django's sitemap view answers any method; like every other public page, GET and HEAD only.
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("conditions/", include("conditions.urls")),
     path("grading/", include("grading.urls")),
     path("contact/", include("contact.urls")),

@@ -6,13 +6,16 @@ and the editor is warned about any text above the target (conditions/readability
 
 from datetime import date, timedelta
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 
-from conditions import readability
+from conditions import images, readability
 from conditions.models import Condition, Figure, Reference, Section, SlugRedirect, Treatment, UrgencyAdvice
 from conditions.services import article_body_refresh
 
@@ -82,6 +85,15 @@ class FigureInline(admin.StackedInline):
     fields = ("image", "thumbnail", "alt_text", "caption", ("section", "position"))
     readonly_fields = ("thumbnail",)
     extra = 0
+    # A plain file field: the figure's own checks (validate_figure_image) then say exactly what is
+    # wrong with a file ("too large", "not JPEG, PNG or WebP"). Django's image form field would
+    # answer every refusal with one vague message first, and left the upload open (a leaked file).
+    formfield_overrides = {
+        models.ImageField: {
+            "form_class": forms.FileField,
+            "widget": AdminFileWidget(attrs={"accept": ",".join(images.MIME_TYPES.values())}),
+        }
+    }
 
     @admin.display(description="As shown")
     def thumbnail(self, figure: Figure) -> str:

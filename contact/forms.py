@@ -10,6 +10,18 @@ from grading.handoff import CalculatorResult, HandoffError, load_result
 HONEYPOT_FIELD = "website"
 
 
+class OneTimeTokenField(forms.UUIDField):
+    """The form's hidden one-time token. A malformed one (only a hand-made POST has that) reads as
+    missing, so clean_submission_id gives a fresh one: an error on a hidden field would be a
+    message the patient can neither see next to a field nor fix."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None
+
+
 class EnquiryForm(forms.Form):
     """The write-in form. Validates and normalises; the view hands the result to enquiry_submit.
 
@@ -81,7 +93,7 @@ class EnquiryForm(forms.Form):
         "appointment. Only our care coordinators can read them.",
         error_messages={"required": "Tick the box to agree, so that we can use your details to reply."},
     )
-    submission_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    submission_id = OneTimeTokenField(required=False, widget=forms.HiddenInput)
     website = forms.CharField(
         label="Leave this field empty",
         required=False,

@@ -207,7 +207,7 @@ def test_admin_upload_of_a_non_image_is_an_error_on_the_form_not_a_crash(admin_c
     }
     response = admin_client_.post(ADD, data)
     assert response.status_code == 200
-    assertContains(response, "Upload a valid image")
+    assertContains(response, "This file is not an image we can read. Please upload a JPEG, PNG or WebP.")
     assert not Condition.objects.exists()
 
 
