@@ -7,12 +7,15 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from clinic import pagecache
+
 logger = logging.getLogger(__name__)
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "clinic/home.html")
+    # The same for every visitor: rendered once per change of the clinic details (or deploy).
+    return pagecache.cached_page(request, parts=["home"], render=lambda: render(request, "clinic/home.html"))
 
 
 @never_cache

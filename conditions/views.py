@@ -1,18 +1,22 @@
 """
 Public condition pages.
 
-A condition page costs one query when its fragments are cached (the article row, whose
-`updated_at` and related-conditions annotations version the page) and two when they are not (plus
-the related conditions); see `condition_detail`. Drafts are shown only to staff who may edit them,
-as an uncached "draft preview".
+A condition page costs one query when it is cached (the article row, whose `updated_at` and
+related-conditions annotations version the page) and at most three when it is not (plus the related
+conditions, and the clinic profile if that is not cached either); see `condition_detail`. Visitors
+without a session get the finished page from the cache, others a page assembled from the cached
+fragments. Drafts are shown only to staff who may edit them, as an uncached "draft preview".
+The plain conditions list is cached the same way (clinic/pagecache.py).
 """
 
+import functools
 import re
-from hashlib import sha256
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -24,22 +28,32 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from clinic import pagecache
 from clinic.models import ClinicProfile
-from conditions import images
+from clinic.prepared import PreparedQuery
+from conditions import images, services
 from conditions.forms import ConditionSearchForm
 from conditions.models import FIGURE_DIR, Condition, SlugRedirect
-from conditions.services import (
-    article_body_is_current,
-    article_body_render,
-    article_body_version,
-    squeeze_blank_lines,
-)
+from conditions.services import article_body_is_current, article_body_render, squeeze_blank_lines
 from conditions.structured_data import medical_web_page, to_script_json
 
 PAGE_TEMPLATE = "conditions/condition_detail.html"
 PAGE_FORMAT = "1"
 """Bump when the `head-meta` or `article` partials change, so fragments cached by older code go unused."""
 PAGE_CACHE_SECONDS = 24 * 60 * 60
+
+# The one query of a cached page: only what tells whether the page changed (any status; see
+# `condition_detail`), and the plain list. Their SQL is built once per process
+# (clinic/prepared.py): building it would cost several times more than running it.
+_PAGE_STATE = PreparedQuery(
+    lambda slug: (
+        Condition.objects.with_related_version()
+        .filter(slug=slug)
+        .only("slug", "status", "updated_at", "name", "summary")
+    ),
+    "slug",
+)
+_PUBLISHED = PreparedQuery(lambda: Condition.objects.published().defer("body_html"))
 
 
 class HtmxHttpRequest(HttpRequest):  # for type checkers: a request that went through HtmxMiddleware
@@ -54,53 +68,58 @@ def can_preview(user: User | AnonymousUser) -> bool:
 @require_safe
 @vary_on_headers("HX-Request")
 def condition_list(request: HtmxHttpRequest) -> HttpResponse:
-    form = ConditionSearchForm(request.GET or None)
+    template = "conditions/condition_list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    if not request.GET:
+        # The plain list, the same for everyone: one query (the list itself, which is also its
+        # version), and the page from the cache unless a listed article changed.
+        rows = _PUBLISHED.rows()
+        version = [(row[_PUBLISHED.column("id")], row[_PUBLISHED.column("updated_at")]) for row in rows]
+
+        def render_list() -> HttpResponse:
+            conditions = [_PUBLISHED.instance(row) for row in rows]
+            context = {"form": ConditionSearchForm(), "query": "", "conditions": conditions}
+            return render(request, template, context)
+
+        return pagecache.cached_page(request, parts=[template, version], render=render_list)
+    form = ConditionSearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     conditions = Condition.objects.published().defer("body_html")
     if query:
         conditions = conditions.search(query)
-    template = "conditions/condition_list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
     return render(request, template, {"form": form, "query": query, "conditions": list(conditions)})
 
 
 @require_safe
 @vary_on_headers("HX-Request")
 def condition_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    # Any status: the one query of a cached page. Visibility is decided just below.
-    condition = Condition.objects.with_related_version().filter(slug=slug).first()
-    if condition is None:
+    # The one query of a cached page, as raw values: the whole article is read only when the page
+    # has to be rendered. Visibility is decided just below.
+    found = _PAGE_STATE.rows(slug=slug)
+    if not found:
         return _old_address(request, slug)
-    if not condition.is_published:
+    state = found[0]
+    if state[_PAGE_STATE.column("status")] != Condition.Status.PUBLISHED:
         if not can_preview(request.user):
             raise Http404("No published condition at this address.")
-        return _draft_preview(request, condition)
+        return _draft_preview(request, slug)
 
     clinic = ClinicProfile.load()
     fragment_only = bool(request.htmx) and not request.htmx.history_restore_request
-    version = _page_version(request, condition, clinic, "fragment" if fragment_only else "page")
-    etag = f'W/"{version[:32]}"'
-    changed = max(filter(None, [condition.updated_at, condition.related_changed]))
-    last_modified = int(changed.timestamp())
+    version = _page_version(request, state, clinic, "fragment" if fragment_only else "page")
+    etag = pagecache.etag_for(version)
+    last_modified, last_modified_header = _last_modified(
+        state[_PAGE_STATE.column("updated_at")], state[_PAGE_STATE.column("related_changed")]
+    )
 
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        key = f"conditions:page:{version}"
-        fragments = cache.get(key)
-        if fragments is None:
-            fragments = _render_fragments(request, condition, clinic, fragment_only=fragment_only)
-            cache.set(key, fragments, PAGE_CACHE_SECONDS)
-        if fragment_only:
-            response = HttpResponse(fragments["article"])
-        else:
-            response = render(request, PAGE_TEMPLATE, _page_context(condition, fragments))
+        response = _page_response(request, state, clinic, version, fragment_only=fragment_only)
     if response.status_code in (200, 304):
         response.headers["ETag"] = etag
-        response.headers["Last-Modified"] = http_date(last_modified)
-        # Browsers may keep the page but must ask (cheaply: 304) before reusing it. Private
-        # because every full page carries the visitor's own CSRF token.
-        patch_cache_control(response, private=True, no_cache=True)
+        response.headers["Last-Modified"] = last_modified_header
+        response.headers["Cache-Control"] = pagecache.CACHE_CONTROL
     return response
 
 
@@ -132,40 +151,97 @@ def _old_address(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return HttpResponsePermanentRedirect(url)
 
 
-def _draft_preview(request: HtmxHttpRequest, condition: Condition) -> HttpResponse:
+def _draft_preview(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     clinic = ClinicProfile.load()
-    fragments = _render_fragments(request, condition, clinic, fragment_only=False, preview=True)
+    condition, related = _article_and_related(slug)
+    fragments = _render_fragments(request, condition, related, clinic, fragment_only=False, preview=True)
     response = render(request, PAGE_TEMPLATE, _page_context(condition, fragments))
     add_never_cache_headers(response)  # private, no-store: a draft must not linger in any cache
     return response
 
 
-def _page_version(request, condition: Condition, clinic: ClinicProfile, variant: str) -> str:
-    """A digest of everything the cached fragments depend on; also the page's ETag.
+def _page_version(request, state: tuple, clinic: ClinicProfile, variant: str) -> str:
+    """A digest of everything the cached page depends on; also the page's ETag.
 
-    The article (its `updated_at` moves whenever it or any part changes), its related conditions
-    (how many, and when the latest changed), the clinic details shown in the page, the address the
-    absolute links are built on, and whether it is the full page or the htmx fragment (so the two
-    never share a cache entry).
+    The article (its `updated_at` moves whenever it or any part changes, and the stored body's
+    format: see `article_body_version`), its related conditions (how many, and when the latest
+    changed), the clinic details, the address the absolute links are built on, whether it is the
+    full page or the htmx fragment (so the two never share a cache entry), and the build
+    (templates and static file names; see clinic/pagecache.py). Raw database values are enough to
+    tell versions apart, and cost nothing to convert.
     """
-    parts = [
+    return pagecache.page_version(
         PAGE_FORMAT,
         variant,
         request.scheme,
         request.get_host(),
-        str(condition.pk),
-        article_body_version(condition=condition),  # updated_at, and the stored body's format
-        str(condition.related_count),
-        condition.related_changed.isoformat() if condition.related_changed else "-",
-        clinic.name,
-        clinic.phone,
-        clinic.reply_time,
-    ]
-    return sha256("\x1f".join(parts).encode()).hexdigest()
+        services.BODY_FORMAT,
+        settings.MEDIA_URL,
+        *(
+            state[_PAGE_STATE.column(name)]
+            for name in ("id", "updated_at", "related_count", "related_changed")
+        ),
+        pagecache.clinic_version(clinic),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _last_modified(updated_at, related_changed) -> tuple[int, str]:
+    """When the page last changed (raw database values in), as a timestamp and as a header."""
+    changed = max(
+        filter(
+            None,
+            [
+                _PAGE_STATE.convert("updated_at", updated_at),
+                _PAGE_STATE.convert("related_changed", related_changed),
+            ],
+        )
+    )
+    return int(changed.timestamp()), http_date(changed.timestamp())
+
+
+def _article_and_related(slug: str) -> tuple[Condition, list[Condition]]:
+    """The whole article, and the published conditions it suggests (in name order), in one query."""
+    suggested = Condition.related.through.objects.filter(from_condition__slug=slug).values("to_condition")
+    found = list(
+        Condition.objects.filter(Q(slug=slug) | Q(pk__in=suggested, status=Condition.Status.PUBLISHED))
+    )
+    condition = next(candidate for candidate in found if candidate.slug == slug)
+    return condition, [candidate for candidate in found if candidate.pk != condition.pk]
+
+
+def _page_response(
+    request, state: tuple, clinic: ClinicProfile, version: str, *, fragment_only: bool
+) -> HttpResponse:
+    """The htmx fragment, or the whole page: finished HTML from the cache for visitors without a
+    session, assembled from the cached fragments for anyone else (see clinic/pagecache.py)."""
+    shared = pagecache.is_shared(request) and not fragment_only
+    page_key = f"conditions:html:{version}"
+    if shared and (html := cache.get(page_key)) is not None:
+        return HttpResponse(html)
+    key = f"conditions:page:{version}"
+    fragments = cache.get(key)
+    if fragments is None:
+        condition, related = _article_and_related(state[_PAGE_STATE.column("slug")])
+        fragments = _render_fragments(request, condition, related, clinic, fragment_only=fragment_only)
+        cache.set(key, fragments, PAGE_CACHE_SECONDS)
+    if fragment_only:
+        return HttpResponse(fragments["article"])
+    # The page template reads only the name and summary, which the state query has.
+    response = render(request, PAGE_TEMPLATE, _page_context(_PAGE_STATE.instance(state), fragments))
+    if shared:
+        cache.set(page_key, response.content, PAGE_CACHE_SECONDS)
+    return response
 
 
 def _render_fragments(
-    request, condition: Condition, clinic: ClinicProfile, *, fragment_only: bool, preview: bool = False
+    request,
+    condition: Condition,
+    related: list[Condition],
+    clinic: ClinicProfile,
+    *,
+    fragment_only: bool,
+    preview: bool = False,
 ) -> dict[str, str]:
     """The article (and, for full pages, the head tags), rendered without the request.
 
@@ -181,9 +257,7 @@ def _render_fragments(
         "condition": condition,
         "clinic": clinic,
         "body_html": body_html,
-        "related": list(
-            condition.related.published().exclude(pk=condition.pk).only("name", "slug", "summary")
-        ),
+        "related": related,
         "preview": preview,
         "admin_url": reverse("admin:conditions_condition_change", args=[condition.pk]) if preview else "",
         "canonical_url": url,

@@ -60,8 +60,11 @@ def enquiry_submit(
     )
     for _ in range(REFERENCE_ATTEMPTS):
         enquiry.reference = new_reference()
-        # Uniqueness is left to the database: checking first would race with other requests.
-        enquiry.full_clean(validate_unique=False)
+        # Uniqueness and the check constraints are left to the database, which enforces them on
+        # the insert anyway: checking first would race with other requests (uniqueness) and cost
+        # a query per constraint (Django checks each one with a SELECT) on every enquiry. A
+        # violated constraint still becomes a ValidationError, below.
+        enquiry.full_clean(validate_unique=False, validate_constraints=False)
         try:
             with transaction.atomic():
                 enquiry.save(force_insert=True)
@@ -77,6 +80,7 @@ def enquiry_submit(
             if Enquiry.objects.filter(reference=enquiry.reference).exists():
                 logger.info("enquiry reference collision; drawing another")
                 continue
+            enquiry.validate_constraints()  # raises the ValidationError for a violated check
             raise
         return enquiry
     raise RuntimeError("Could not find a free enquiry reference.")  # ~impossible: 6.6e11 choices

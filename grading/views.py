@@ -1,7 +1,9 @@
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from clinic.pagecache import page_version
 from grading.forms import (
     FREQUENCY_CHOICES,
     QUESTION_COUNT,
@@ -17,7 +20,15 @@ from grading.forms import (
     answer_summary,
     initial_from_answers,
 )
-from grading.handoff import CalculatorResult, HandoffError, load_result, result_from_answers, sign_result
+from grading.handoff import (
+    JANKOVIC_FIELDS,
+    SMC_FIELDS,
+    CalculatorResult,
+    HandoffError,
+    load_result,
+    result_from_answers,
+    sign_result,
+)
 
 TEMPLATE = "grading/calculator.html"
 # The SMC grades in a few plain words, for the I-IV picture (Lee et al. 2012, paraphrased).
@@ -27,6 +38,19 @@ GRADE_STEPS = [
     (3, "III", "Gets in the way of seeing"),
     (4, "IV", "Face pulled out of shape"),
 ]
+
+
+ANSWER_FIELDS = (*SMC_FIELDS, *JANKOVIC_FIELDS)
+# Answer sets the form accepted, by their raw values, with what it cleaned them to. The form is a
+# pure function of these six values and accepts only exact choices, so there are at most
+# 2 x 2 x 2 x 2 x 5 x 5 = 400 of them: each is validated once per process (building a form costs
+# more than everything else in an htmx answer). Anything not accepted before goes to the form.
+_ACCEPTED: dict[tuple[str | None, ...], dict] = {}
+
+# The htmx result region for a full set of answers is cached per answers and day (see
+# `_result_region`); the signed token in its links is filled in fresh for every request.
+RESULT_CACHE_SECONDS = 24 * 60 * 60
+RESULT_SLOT = "SignedResultGoesHere"  # a placeholder, replaced in every response
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -62,11 +86,16 @@ def calculator(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _answer(request: HtmxHttpRequest) -> HttpResponse:
-    form = SeverityForm(request.POST)
-    if form.is_valid():
-        result = result_from_answers(form.cleaned_data, date=timezone.localdate())
+    raw = tuple(request.POST.get(name) for name in ANSWER_FIELDS)
+    answers = _ACCEPTED.get(raw)
+    if answers is None:
+        form = SeverityForm(request.POST)
+        if form.is_valid():
+            answers = _ACCEPTED[raw] = {name: form.cleaned_data[name] for name in ANSWER_FIELDS}
+    if answers is not None:
+        result = result_from_answers(answers, date=timezone.localdate())
         if request.htmx:
-            return render(request, f"{TEMPLATE}#result", {**_result_context(result), "announce": True})
+            return _result_region(result)
         return redirect(_result_url(sign_result(result)))
     if request.htmx:
         # Answers arrive one change at a time: an unfinished form is progress, not an error.
@@ -84,8 +113,28 @@ def _result_url(token: str) -> str:
     return f"{reverse('grading:calculator')}?{urlencode({'result': token})}#result-heading"
 
 
-def _result_context(result: CalculatorResult) -> dict:
-    token = sign_result(result)
+def _result_region(result: CalculatorResult) -> HttpResponse:
+    """The result region for htmx, rendered once per combination of answers and day.
+
+    A patient changes one answer at a time and each change asks for the region again, and there
+    are only a few hundred combinations: the rendered region is kept in the cache with a slot
+    where the signed token goes, and the token is made (and its timestamp taken) for every
+    request, exactly as an uncached render would. Rendered without the request, so nothing from
+    one visitor can be served to another.
+    """
+    key = "grading:result:" + page_version(*sorted(result.answers.items()), result.date.isoformat())
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            f"{TEMPLATE}#result", {**_result_context(result, token=RESULT_SLOT), "announce": True}
+        )
+        cache.set(key, html, RESULT_CACHE_SECONDS)
+    # The links carry the token as urlencode() writes it; HTML escaping leaves it unchanged.
+    return HttpResponse(html.replace(RESULT_SLOT, quote_plus(sign_result(result))))
+
+
+def _result_context(result: CalculatorResult, *, token: str | None = None) -> dict:
+    token = token or sign_result(result)
     return {
         "state": "result",
         "result": result,

@@ -1,42 +1,63 @@
--- wrk script: one request shape from environment variables set by bench/run.py.
---   BENCH_METHOD, BENCH_BODY (may contain {n}, replaced by a per-request counter), BENCH_HEADERS
---   ("Name: value" lines separated by "\n").
+-- wrk script: one request shape from environment variables set by bench/run.py, and a count of
+-- every response status, printed at the end ("status <code> <count>") so the runner can check
+-- that every single response was the expected one.
+--   BENCH_METHOD, BENCH_BODY (each "{uuid}" becomes a fresh UUID per request, as a browser's
+--   one-time form token would), BENCH_HEADERS ("Name: value" lines separated by "\n").
+local threads = {}
 local counter = 0
 local thread_id = 0
 local next_thread = 0
+local body_template = nil
+statuses = {}  -- global: done() reads it from each thread
 
 function setup(thread)
   thread:set("tid", next_thread)
   next_thread = next_thread + 1
+  table.insert(threads, thread)
 end
 
 function init(args)
-  math.randomseed(os.time() + (tid or 0) * 7919)
   thread_id = tid or 0
+  math.randomseed(os.time() + thread_id * 7919)
   wrk.method = os.getenv("BENCH_METHOD") or "GET"
   local headers = os.getenv("BENCH_HEADERS") or ""
   for line in string.gmatch(headers, "[^\n]+") do
     local name, value = string.match(line, "^([^:]+):%s*(.*)$")
     if name then wrk.headers[name] = value end
   end
+  body_template = os.getenv("BENCH_BODY")
+  if body_template == "" then body_template = nil end
+end
+
+local function uuid()
+  -- Unique per thread and request (thread id and counter), random elsewhere: a valid UUID4.
+  return string.format("%08x-%04x-4%03x-%04x-%04x%08x", math.random(0, 0x7fffffff),
+    math.random(0, 0xffff), math.random(0, 0xfff), 0x8000 + math.random(0, 0x3fff),
+    thread_id, counter)
 end
 
 function request()
   counter = counter + 1
-  local body = os.getenv("BENCH_BODY")
-  if body and body ~= "" then
-    local unique = string.format("%d-%d-%d", thread_id, counter, math.random(1, 1000000000))
-    local uuid = string.format("%08x-%04x-4%03x-%04x-%012x", math.random(0, 0x7fffffff),
-      math.random(0, 0xffff), math.random(0, 0xfff), 0x8000 + math.random(0, 0x3fff),
-      thread_id * 0x10000000 + counter)
-    body = string.gsub(body, "{n}", unique)
-    body = string.gsub(body, "{uuid}", uuid)
+  if body_template then
+    local body = string.gsub(body_template, "{uuid}", uuid)
     return wrk.format(nil, nil, nil, body)
   end
   return wrk.format(nil)
 end
 
-local bad = 0
 function response(status, headers, body)
-  if status >= 400 then bad = bad + 1 end
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local totals = {}
+  for _, thread in ipairs(threads) do
+    local counts = thread:get("statuses")
+    for status, count in pairs(counts) do
+      totals[status] = (totals[status] or 0) + count
+    end
+  end
+  for status, count in pairs(totals) do
+    io.write(string.format("status %d %d\n", status, count))
+  end
 end

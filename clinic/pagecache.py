@@ -1,0 +1,92 @@
+"""
+Whole pages rendered once per content version and served from the cache.
+
+Public pages that look the same to every visitor (home, the conditions list, condition pages) are
+kept as finished HTML under a digest of everything they show:
+
+- the content's own version, which the view reads from the database on every request, so several
+  app servers, or workers with their own memory caches, never serve a stale page;
+- the clinic's details (header, footer, phone numbers), from `ClinicProfile.load()`;
+- this build: the templates and the static files' hashed names, so after a deploy no page made by
+  the old templates, or pointing at a stylesheet that no longer exists, is served.
+
+The digest is also the page's ETag, so a browser that already has the page gets a 304. Only
+visitors without a session get the shared copy; anyone with one (a signed-in editor, a patient who
+has just written in) gets a fresh render, so nothing personal is ever cached or shown to another.
+"""
+
+import functools
+import hashlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+
+from clinic.models import ClinicProfile
+
+PAGE_SECONDS = 24 * 60 * 60
+KEY_PREFIX = "page:"
+# Browsers may keep a page but must ask (cheaply: 304) before reusing it; shared caches may not.
+CACHE_CONTROL = "private, no-cache"
+
+
+@functools.cache
+def build_version() -> str:
+    """A digest of the project's templates and the static files' manifest, made once per process."""
+    digest = hashlib.sha256()
+    for directory in (Path(d) for template in settings.TEMPLATES for d in template.get("DIRS", [])):
+        for path in sorted(directory.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes())
+    digest.update(str(getattr(staticfiles_storage, "manifest_hash", "")).encode())
+    return digest.hexdigest()[:20]
+
+
+def clinic_version(clinic: ClinicProfile) -> str:
+    """Every detail of the clinic profile, as pages may show any of them."""
+    return "\x1e".join(str(getattr(clinic, field.attname)) for field in ClinicProfile._meta.concrete_fields)
+
+
+def page_version(*parts: object) -> str:
+    """The version of a page: a digest of this build and everything the page shows (128 bits:
+    short cache keys are cheaper to check)."""
+    return hashlib.sha256("\x1f".join([build_version(), *map(str, parts)]).encode()).hexdigest()[:32]
+
+
+def etag_for(version: str) -> str:
+    return f'W/"{version}"'
+
+
+def is_shared(request: HttpRequest) -> bool:
+    """A visitor without a session sees what every such visitor sees."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def cached_page(
+    request: HttpRequest, *, parts: Iterable[object], render: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """The page for this version: 304 if the browser has it, else from the cache, else `render()`.
+
+    `parts` must name everything the page shows besides the clinic details and the build, e.g. the
+    page's name, whether it is the htmx fragment, and the content's version.
+    """
+    version = page_version(clinic_version(ClinicProfile.load()), *parts)
+    response = get_conditional_response(request, etag=etag_for(version))
+    if response is None:
+        shared = is_shared(request)
+        body = cache.get(KEY_PREFIX + version) if shared else None
+        if body is not None:
+            response = HttpResponse(body)
+        else:
+            response = render()
+            if shared and response.status_code == 200 and not response.cookies:
+                cache.set(KEY_PREFIX + version, response.content, PAGE_SECONDS)
+    if response.status_code in (200, 304):
+        response.headers["ETag"] = etag_for(version)
+        # Browsers may keep the page but must ask (cheaply: 304) before reusing it.
+        response.headers["Cache-Control"] = CACHE_CONTROL
+    return response

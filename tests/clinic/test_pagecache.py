@@ -1,0 +1,95 @@
+"""Whole pages cached per content version (clinic/pagecache.py), shown with the home page."""
+
+import pytest
+from django.core.cache import cache
+from django.test.signals import template_rendered
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from clinic import pagecache
+from clinic.models import ClinicProfile
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("home")
+
+
+@pytest.fixture
+def rendered():
+    """Names of the templates rendered while the test runs."""
+    names = []
+
+    def record(sender, template, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(record)
+    yield names
+    template_rendered.disconnect(record)
+
+
+def test_home_is_rendered_once_then_served_from_the_cache(client, rendered, django_assert_num_queries):
+    first = client.get(HOME)
+    assert "clinic/home.html" in rendered
+    rendered.clear()
+    with django_assert_num_queries(0):
+        again = client.get(HOME)
+    assert rendered == []
+    assert again.content == first.content
+    assert again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_home_answers_304_to_its_etag_and_may_be_kept_but_must_be_revalidated(client):
+    etag = client.get(HOME).headers["ETag"]
+    again = client.get(HOME, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_a_visitor_with_a_session_gets_a_fresh_render_never_the_shared_copy(client, rendered):
+    client.get(HOME)
+    session = client.session
+    session["something"] = "personal"
+    session.save()  # the test client now sends a session cookie
+    rendered.clear()
+    assertContains(client.get(HOME), "Neuro Asia Care")
+    assert "clinic/home.html" in rendered
+
+
+def test_nothing_rendered_for_a_visitor_with_a_session_is_stored_for_others(client, monkeypatch):
+    stored = []
+    monkeypatch.setattr(cache, "set", lambda key, *args, **kwargs: stored.append(key))
+    session = client.session
+    session["something"] = "personal"
+    session.save()
+    client.get(HOME)
+    assert not [key for key in stored if key.startswith(pagecache.KEY_PREFIX)]
+
+
+def test_new_clinic_details_make_a_new_version_at_once(client):
+    first = client.get(HOME)
+    profile = ClinicProfile.load()
+    profile.phone = "+65 6111 2222"
+    profile.save()
+    again = client.get(HOME, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    assertContains(again, "+65 6111 2222")
+
+
+def test_a_new_build_makes_a_new_version(client, monkeypatch):
+    first = client.get(HOME)
+    monkeypatch.setattr(pagecache, "build_version", lambda: "another-deploy")
+    again = client.get(HOME, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    assert again.headers["ETag"] != first.headers["ETag"]
+
+
+def test_the_build_version_follows_the_templates_and_the_static_manifest(settings, tmp_path, monkeypatch):
+    (tmp_path / "page.html").write_text("one")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    build = pagecache.build_version.__wrapped__  # the uncached function
+    first = build()
+    (tmp_path / "page.html").write_text("two")
+    second = build()
+    monkeypatch.setattr(pagecache.staticfiles_storage, "manifest_hash", "new-css", raising=False)
+    third = build()
+    assert len({first, second, third}) == 3
