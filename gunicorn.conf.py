@@ -21,13 +21,3 @@ errorlog = "-"
 # gunicorn 27 opens a control socket at a fixed path; several instances on one machine (the
 # benchmark, the scale-out test) would fight over it, and the site does not use it.
 control_socket_disable = True
-
-
-def when_ready(server):
-    # Everything loaded so far (Django, the URL map, templates) lives as long as the server: move
-    # it out of the garbage collector's sight, so collections in the workers stay small and the
-    # forked workers keep sharing those memory pages with the master (copy-on-write).
-    import gc
-
-    gc.collect()
-    gc.freeze()

@@ -151,7 +151,9 @@ def run_wrk(server: Server, scenario: Scenario, concurrency: int, duration: int)
         "BENCH_HEADERS": "\n".join(f"{k}: {v}" for k, v in headers.items()),
     }
     threads = min(2, concurrency)
-    command = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{duration}s", "--latency", "-s", str(LUA)]
+    # A slow response is measured, not counted as failed: wrk's own timeout is 2 s.
+    command = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{duration}s", "--timeout", "10s", "--latency"]
+    command += ["-s", str(LUA)]
     cpu_before = worker_cpu_seconds(server.process.pid)
     completed = subprocess.run(
         [*command, server.base + scenario.path],
@@ -192,17 +194,21 @@ def worker_cpu_seconds(master_pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def worker_memory_mb(master_pid: int) -> list[float]:
+def worker_memory_mb(master_pid: int) -> list[tuple[float, float]]:
+    """Each worker's resident memory and its proportional share (PSS: pages shared with the
+    master and the other workers, thanks to preload_app, counted once between them), in MB."""
     sizes = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             text = status.read_text()
+            rollup = (status.parent / "smaps_rollup").read_text()
         except OSError:
             continue
         ppid = int(re.search(r"^PPid:\s+(\d+)", text, re.M).group(1))
-        rss = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
-        if ppid == master_pid and rss:
-            sizes.append(int(rss.group(1)) / 1024)
+        rss = re.search(r"^Rss:\s+(\d+) kB", rollup, re.M)
+        pss = re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)
+        if ppid == master_pid and rss and pss:
+            sizes.append((int(rss.group(1)) / 1024, int(pss.group(1)) / 1024))
     return sorted(sizes)
 
 
@@ -504,7 +510,9 @@ def main() -> int:
         f"{'within' if total_kb <= WEIGHT_LIMIT_KB else 'OVER'} the {WEIGHT_LIMIT_KB} KB budget.",
         *(f"- {problem}" for problem in weight_problems),
         "",
-        "Worker resident memory after the run: " + ", ".join(f"{m:.0f} MB" for m in memory) + ".",
+        "Worker memory after the run: "
+        + ", ".join(f"{rss:.0f} MB resident ({pss:.0f} MB proportional)" for rss, pss in memory)
+        + ".",
     ]
     if enquiry_note:
         notes += ["", enquiry_note]
