@@ -229,7 +229,7 @@ def _page_response(
         return HttpResponse(fragments["article"])
     # The page template reads only the name and summary, which the state query has.
     response = render(request, PAGE_TEMPLATE, _page_context(_PAGE_STATE.instance(state), fragments))
-    if shared:
+    if shared and pagecache.storable(request, response):
         cache.set(page_key, response.content, PAGE_CACHE_SECONDS)
     return response
 
