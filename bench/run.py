@@ -11,8 +11,9 @@ drives them on loopback.
 
 Each scenario runs between two floor runs (a bare Django view behind the same middleware that
 returns a constant page as large as the condition page), and is reported as req/s, p50 and p99
-latency and its ratio to the mean of the floor runs either side of it: on a shared 2-core machine
-figures move a lot from minute to minute, ratios much less. Every response must have the
+latency, its ratio to the mean of the floor runs either side of it, and the workers' CPU time per
+request: on a shared 2-core machine figures move a lot from minute to minute, ratios and CPU time
+much less. All scenarios run in rounds (`--repeat`, 2 by default) and each row gives the medians. Every response must have the
 scenario's expected status, and every enquiry wrk saw accepted (302) must be in the database
 with its own reference and its notifications sent. It also reports the first-load weight of a
 condition page and each worker's resident memory, prints a Markdown table, writes it to
