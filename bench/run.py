@@ -11,8 +11,9 @@ drives them on loopback.
 
 Each scenario runs between two floor runs (a bare Django view behind the same middleware that
 returns a constant page as large as the condition page), and is reported as req/s, p50 and p99
-latency and its ratio to the mean of the floor runs either side of it: on a shared 2-core machine
-figures move a lot from minute to minute, ratios much less. Every response must have the
+latency, its ratio to the mean of the floor runs either side of it, and the workers' CPU time per
+request: on a shared 2-core machine figures move a lot from minute to minute, ratios and CPU time
+much less. All scenarios run in rounds (`--repeat`, 2 by default) and each row gives the medians. Every response must have the
 scenario's expected status, and every enquiry wrk saw accepted (302) must be in the database
 with its own reference and its notifications sent. It also reports the first-load weight of a
 condition page and each worker's resident memory, prints a Markdown table, writes it to
@@ -387,6 +388,28 @@ def stop(server: Server) -> None:
             server.process.wait()
 
 
+def combine(runs: list[Result], name: str = "") -> Result:
+    """Repeated runs of one scenario as one row: medians (the ratio too), totals of requests and
+    errors. The floor's req/s is its mean."""
+    first = runs[0]
+    ratios = [run.ratio for run in runs if run.ratio is not None]
+    return Result(
+        name or first.name,
+        first.concurrency,
+        statistics.mean(run.rps for run in runs) if name else statistics.median(run.rps for run in runs),
+        statistics.median(run.p50_ms for run in runs),
+        statistics.median(run.p99_ms for run in runs),
+        sum(run.requests for run in runs),
+        sum(run.errors for run in runs),
+        statistics.median(run.cpu_ms for run in runs),
+        {
+            code: sum(run.statuses.get(code, 0) for run in runs)
+            for code in {c for r in runs for c in r.statuses}
+        },
+        statistics.median(ratios) if ratios else None,
+    )
+
+
 def markdown(results: list[Result], notes: list[str], meta: str) -> str:
     lines = [
         f"Benchmark {meta}",
@@ -405,9 +428,15 @@ def markdown(results: list[Result], notes: list[str], meta: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 5)))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 4)))
     parser.add_argument("--concurrency", default=os.environ.get("BENCH_CONCURRENCY", "16,64"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8765)))
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=int(os.environ.get("BENCH_REPEAT", 2)),
+        help="rounds of all scenarios (medians)",
+    )
     parser.add_argument("--only", default="", help="comma-separated scenario names (or name starts)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -459,27 +488,19 @@ def main() -> int:
         accepted = in_flight = 0
         for concurrency in [int(c) for c in args.concurrency.split(",")]:
             floors = [run_wrk(main_server, floor, concurrency, args.duration)]
-            for scenario in scenarios:
-                server = cold_server if scenario.server == "cold" else main_server
-                result = run_wrk(server, scenario, concurrency, args.duration)
-                floors.append(run_wrk(main_server, floor, concurrency, args.duration))
-                result.ratio = result.rps / statistics.mean(f.rps for f in floors[-2:])
-                results.append(result)
-                if scenario.expect == 302:
-                    accepted += result.statuses.get(302, 0)
-                    in_flight += concurrency
-            results.append(
-                Result(
-                    floor.name + ", mean of runs",
-                    concurrency,
-                    statistics.mean(f.rps for f in floors),
-                    statistics.median(f.p50_ms for f in floors),
-                    statistics.median(f.p99_ms for f in floors),
-                    sum(f.requests for f in floors),
-                    sum(f.errors for f in floors),
-                    statistics.median(f.cpu_ms for f in floors),
-                )
-            )
+            rounds: dict[str, list[Result]] = {}
+            for _ in range(args.repeat):
+                for scenario in scenarios:
+                    server = cold_server if scenario.server == "cold" else main_server
+                    result = run_wrk(server, scenario, concurrency, args.duration)
+                    floors.append(run_wrk(main_server, floor, concurrency, args.duration))
+                    result.ratio = result.rps / statistics.mean(f.rps for f in floors[-2:])
+                    rounds.setdefault(scenario.name, []).append(result)
+                    if scenario.expect == 302:
+                        accepted += result.statuses.get(302, 0)
+                        in_flight += concurrency
+            results += [combine(runs) for runs in rounds.values()]
+            results.append(combine(floors, name=floor.name + ", mean of runs"))
         memory = worker_memory_mb(main_server.process.pid)
         weights, weight_problems = page_weight(main_server.base)
         enquiry_note, enquiries_ok = (
@@ -498,12 +519,13 @@ def main() -> int:
     meta = (
         f"{datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"gunicorn {workers} sync workers, database {database}, cache {cache}, {args.duration}s per run, "
+        f"{args.repeat} round(s), "
         f"wrk on loopback (load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after)"
     )
     notes = [
-        "Ratio: the scenario's req/s over the mean of the floor runs just before and after it. Worker CPU:",
-        "the gunicorn workers' CPU time (user + system) per request, which other load on the machine",
-        "hardly moves.",
+        "Ratio: the scenario's req/s over the mean of the floor runs just before and after it (median over",
+        "the rounds). Worker CPU: the gunicorn workers' CPU time (user + system) per request, which other",
+        "load on the machine moves much less than req/s.",
         "",
         f"First load of a condition page: {total_kb:.1f} KB compressed "
         f"({', '.join(f'{name} {size / 1024:.1f} KB' for name, size in weights)}); "

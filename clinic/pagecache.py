@@ -66,6 +66,12 @@ def is_shared(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
+def storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """A page may be kept for everyone only if it is a plain 200 that used nothing of the visitor's:
+    rendering `{% csrf_token %}` (which asks for the visitor's CSRF cookie) rules it out."""
+    return response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+
+
 def cached_page(
     request: HttpRequest, *, parts: Iterable[object], render: Callable[[], HttpResponse]
 ) -> HttpResponse:
@@ -83,7 +89,7 @@ def cached_page(
             response = HttpResponse(body)
         else:
             response = render()
-            if shared and response.status_code == 200 and not response.cookies:
+            if shared and storable(request, response):
                 cache.set(KEY_PREFIX + version, response.content, PAGE_SECONDS)
     if response.status_code in (200, 304):
         response.headers["ETag"] = etag_for(version)

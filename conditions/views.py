@@ -1,12 +1,13 @@
 """
 Public condition pages.
 
-A condition page costs one query when it is cached (the article row, whose `updated_at` and
-related-conditions annotations version the page) and at most three when it is not (plus the related
-conditions, and the clinic profile if that is not cached either); see `condition_detail`. Visitors
-without a session get the finished page from the cache, others a page assembled from the cached
-fragments. Drafts are shown only to staff who may edit them, as an uncached "draft preview".
-The plain conditions list is cached the same way (clinic/pagecache.py).
+A condition page costs one query when it is cached (the page's state: the article's status and
+`updated_at`, and its related conditions' count and latest change, which version the page) and at
+most three when it is not (plus the article with the conditions it suggests, and the clinic
+profile if that is not cached either); see `condition_detail`. Visitors without a session get the
+finished page from the cache, others a page assembled from the cached fragments. Drafts are shown
+only to staff who may edit them, as an uncached "draft preview". The plain conditions list is
+cached the same way (clinic/pagecache.py).
 """
 
 import functools
@@ -206,7 +207,9 @@ def _article_and_related(slug: str) -> tuple[Condition, list[Condition]]:
     found = list(
         Condition.objects.filter(Q(slug=slug) | Q(pk__in=suggested, status=Condition.Status.PUBLISHED))
     )
-    condition = next(candidate for candidate in found if candidate.slug == slug)
+    condition = next((candidate for candidate in found if candidate.slug == slug), None)
+    if condition is None:  # deleted, or renamed, since the page's state was read
+        raise Http404("No published condition at this address.")
     return condition, [candidate for candidate in found if candidate.pk != condition.pk]
 
 
@@ -229,7 +232,7 @@ def _page_response(
         return HttpResponse(fragments["article"])
     # The page template reads only the name and summary, which the state query has.
     response = render(request, PAGE_TEMPLATE, _page_context(_PAGE_STATE.instance(state), fragments))
-    if shared:
+    if shared and pagecache.storable(request, response):
         cache.set(page_key, response.content, PAGE_CACHE_SECONDS)
     return response
 

@@ -2,6 +2,7 @@ from urllib.parse import quote_plus, urlencode
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,7 +12,8 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from clinic.pagecache import page_version
+from clinic.models import ClinicProfile
+from clinic.pagecache import clinic_version, page_version
 from grading.forms import (
     FREQUENCY_CHOICES,
     QUESTION_COUNT,
@@ -51,6 +53,7 @@ _ACCEPTED: dict[tuple[str | None, ...], dict] = {}
 # `_result_region`); the signed token in its links is filled in fresh for every request.
 RESULT_CACHE_SECONDS = 24 * 60 * 60
 RESULT_SLOT = "SignedResultGoesHere"  # a placeholder, replaced in every response
+CSRF_SLOT = "CsrfTokenGoesHere"  # the same for the empty page's form token
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -75,7 +78,7 @@ def calculator(request: HtmxHttpRequest) -> HttpResponse:
         return _answer(request)
     token = request.GET.get("result")
     if token is None:
-        return render(request, TEMPLATE, {"form": SeverityForm(), "state": "empty"})
+        return _empty_page(request)
     try:
         result = load_result(token)
     except HandoffError as error:
@@ -83,6 +86,22 @@ def calculator(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, context, status=400)
     form = SeverityForm(initial=initial_from_answers(result.answers))
     return render(request, TEMPLATE, {"form": form, **_result_context(result)})
+
+
+def _empty_page(request: HtmxHttpRequest) -> HttpResponse:
+    """The calculator with no answers yet: the same for everyone but the form's CSRF token.
+
+    Rendering six questions of radio buttons costs ten times a cached page, so the page is
+    rendered once per clinic details and build (clinic/pagecache.py) with a slot where the token
+    goes, and each visitor's own token (and cookie) is filled in per request.
+    """
+    key = "grading:empty:" + page_version(clinic_version(ClinicProfile.load()))
+    html = cache.get(key)
+    if html is None:
+        context = {"form": SeverityForm(), "state": "empty", "csrf_token": CSRF_SLOT}
+        html = render(request, TEMPLATE, context).content.decode()
+        cache.set(key, html, RESULT_CACHE_SECONDS)
+    return HttpResponse(html.replace(CSRF_SLOT, get_token(request)))
 
 
 def _answer(request: HtmxHttpRequest) -> HttpResponse:

@@ -93,3 +93,18 @@ def test_the_build_version_follows_the_templates_and_the_static_manifest(setting
     monkeypatch.setattr(pagecache.staticfiles_storage, "manifest_hash", "new-css", raising=False)
     third = build()
     assert len({first, second, third}) == 3
+
+
+def test_a_page_that_renders_the_visitors_csrf_token_is_never_stored(client, monkeypatch):
+    from django.middleware.csrf import get_token
+    from django.shortcuts import render
+
+    def render_with_token(request, *args, **kwargs):
+        get_token(request)  # as {% csrf_token %} in a template would
+        return render(request, *args, **kwargs)
+
+    monkeypatch.setattr("clinic.views.render", render_with_token)
+    stored = []
+    monkeypatch.setattr(cache, "set", lambda key, *args, **kwargs: stored.append(key))
+    client.get(HOME)
+    assert not [key for key in stored if key.startswith(pagecache.KEY_PREFIX)]

@@ -71,3 +71,23 @@ def test_answers_the_page_never_offers_are_refused_even_after_good_ones(client):
         URL, {**ANSWERS, "periocular": "no", "other_regions": "no", "vision_interference": "yes"}, headers=HX
     )
     assert "Some answers need checking" in checked.content.decode()
+
+
+def test_the_empty_calculator_is_rendered_once_and_every_visitor_gets_a_working_token_of_their_own(rendered):
+    from django.test import Client
+
+    pages = []
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        page = visitor.get(URL)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+        assert views.CSRF_SLOT not in page.content.decode()
+        assert "csrftoken" in page.cookies
+        assert visitor.post(URL, {**ANSWERS, "csrfmiddlewaretoken": token}).status_code == 302
+        pages.append((page, token))
+    assert sum(name == "grading/calculator.html" for name in rendered) == 1
+    (first, first_token), (second, second_token) = pages
+    assert first_token != second_token
+    assert first.content.decode().replace(first_token, "") == second.content.decode().replace(
+        second_token, ""
+    )

@@ -32,7 +32,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 REDIS = "redis://127.0.0.1:6379"
-REDIS_DB = 14  # flushed before and after: nothing else of the project uses it
+REDIS_DATABASES = range(15, 7, -1)  # the test claims an empty one, and empties it again after
 PORTS = range(8240, 8300)
 RATE_LIMIT = 3
 STAFF = ("scaleout-editor", "a-long-pass-phrase-for-tests")
@@ -50,10 +50,23 @@ def _postgres_and_redis_answer() -> str:
     try:
         import redis
 
-        redis.Redis.from_url(f"{REDIS}/{REDIS_DB}", socket_connect_timeout=3).ping()
+        redis.Redis.from_url(f"{REDIS}/0", socket_connect_timeout=3).ping()
     except Exception as error:
         return f"Redis does not answer at 127.0.0.1:6379 ({type(error).__name__})"
     return ""
+
+
+def _claim_redis_database():
+    """An empty Redis database of our own (another run of this test may be using one)."""
+    import redis
+
+    for number in REDIS_DATABASES:
+        client = redis.Redis.from_url(f"{REDIS}/{number}")
+        if client.dbsize() == 0 and client.set("scaleout-test", os.getpid(), nx=True, ex=3600):
+            if client.dbsize() == 1:
+                return number, client
+            client.delete("scaleout-test")
+    pytest.skip(f"no empty Redis database among {list(REDIS_DATABASES)}")
 
 
 def _free_ports(count: int) -> list[int]:
@@ -119,14 +132,12 @@ def cluster(tmp_path_factory):
     if reason := _postgres_and_redis_answer():
         pytest.skip(f"scale-out test needs PostgreSQL and Redis: {reason}")
     import psycopg
-    import redis
 
     name = f"clinic_scaleout_{os.getpid()}"
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
-    cache = redis.Redis.from_url(f"{REDIS}/{REDIS_DB}")
-    cache.flushdb()
+    redis_database, cache = _claim_redis_database()
     workdir = tmp_path_factory.mktemp("scaleout")
     env = {
         **os.environ,
@@ -135,7 +146,7 @@ def cluster(tmp_path_factory):
         "DJANGO_HTTPS": "0",
         "DJANGO_DEBUG": "0",
         "DATABASE_URL": f"{POSTGRES}/{name}",
-        "REDIS_URL": f"{REDIS}/{REDIS_DB}",
+        "REDIS_URL": f"{REDIS}/{redis_database}",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_TRUSTED_PROXY_COUNT": "1",
         "DJANGO_CONTACT_RATE_LIMIT": str(RATE_LIMIT),
