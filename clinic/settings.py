@@ -284,6 +284,15 @@ LOGGING = {
 GRADING_RESULT_MAX_AGE = env_int("DJANGO_GRADING_RESULT_MAX_AGE", 7 * 24 * 3600)
 
 # --- Write-in enquiries (contact app) ----------------------------------------------------------
+# When the two mails about a new enquiry are sent:
+# - "request" (default): right after the enquiry is saved, through django.tasks (TASKS above; with
+#   the default ImmediateBackend that is inside the patient's request, no other process needed);
+# - "worker": the request only saves the enquiry (its mail "pending"), and `manage.py
+#   notification_worker`, a separate process, sends it within seconds. Production runs this (see
+#   README, Deployment): a slow or busy mail server then never holds a patient's request.
+CONTACT_NOTIFICATIONS = os.environ.get("DJANGO_NOTIFICATIONS", "request")
+if CONTACT_NOTIFICATIONS not in ("request", "worker"):
+    raise ImproperlyConfigured('DJANGO_NOTIFICATIONS must be "request" or "worker".')
 # Where "new enquiry" notices go (comma-separated). Empty: the clinic profile's email is used; if
 # that is empty too, the notice is recorded as failed so coordinators see it in the admin.
 CONTACT_COORDINATOR_EMAILS = env_list("DJANGO_COORDINATOR_EMAILS")

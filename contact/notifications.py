@@ -80,16 +80,28 @@ def claim(enquiry: Enquiry) -> bool:
     )
 
 
-def enquiry_notify(*, enquiry_id: int) -> dict[str, str]:
+def enquiry_notify(*, enquiry_id: int, attempts: int | None = None) -> dict[str, str]:
     """Send whichever of the two mails is still owed for an enquiry and record the outcome.
+    Returns the mail statuses, or {} when there was nothing to do (see `notify`).
 
-    Safe to run twice at once (a retry and a slow first attempt): each run first claims the
-    enquiry by bumping its attempt counter, and a run that loses the race sends nothing.
-    Returns the mail statuses, or {} when there was nothing to do.
+    `attempts`: how many attempts the enquiry had when this run was asked for. If another run
+    has counted one since, this run is late and sends nothing.
     """
     enquiry = Enquiry.objects.filter(pk=enquiry_id).first()
     if enquiry is None:  # deleted meanwhile (retention, or by a superuser)
         return {}
+    if attempts is not None:
+        enquiry.notification_attempts = attempts  # claim against what the caller saw
+    return notify(enquiry)
+
+
+def notify(enquiry: Enquiry) -> dict[str, str]:
+    """Send whichever of the two mails is still owed for `enquiry`, as read, and record the outcome.
+
+    Safe to run twice at once (a retry and a slow first attempt, two workers): each run first
+    claims the enquiry by bumping its attempt counter from the value it read, and a run that
+    loses the race, or read the enquiry before another run claimed it, sends nothing.
+    """
     owed_coordinator = enquiry.coordinator_mail in OWED
     owed_acknowledgement = enquiry.acknowledgement_mail in OWED
     if not (owed_coordinator or owed_acknowledgement):

@@ -32,6 +32,7 @@ print(json.dumps({
     "HSTS": settings.SECURE_HSTS_SECONDS,
     "MAILER": settings.MAILERS["default"]["BACKEND"],
     "MAIL_OPTIONS": settings.MAILERS["default"].get("OPTIONS", {}),
+    "NOTIFICATIONS": settings.CONTACT_NOTIFICATIONS,
 }))
 """
 
@@ -77,6 +78,14 @@ def test_defaults_are_safe_and_local():
     assert values["SESSION_COOKIE_SECURE"] is True
     assert values["HSTS"] == 31_536_000
     assert values["MAILER"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["NOTIFICATIONS"] == "request"  # works without a second process
+
+
+def test_notifications_can_be_left_to_the_worker_and_nothing_else():
+    assert read_settings({"DJANGO_SECRET_KEY": "k", "DJANGO_NOTIFICATIONS": "worker"})["NOTIFICATIONS"] == "worker"
+    result = run_python("", {"DJANGO_SECRET_KEY": "k", "DJANGO_NOTIFICATIONS": "later"})
+    assert result.returncode != 0
+    assert 'DJANGO_NOTIFICATIONS must be "request" or "worker"' in result.stderr
 
 
 def test_sqlite_is_tuned_for_several_workers():
