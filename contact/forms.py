@@ -67,7 +67,7 @@ class EnquiryForm(forms.Form):
     )
     condition = forms.ModelChoiceField(
         label="What is your enquiry about? (optional)",
-        queryset=Condition.objects.none(),
+        queryset=Condition.objects.published(),  # lazy: read when the form is shown or checked
         to_field_name="slug",
         required=False,
         empty_label="Not sure, or something else",
@@ -103,7 +103,6 @@ class EnquiryForm(forms.Form):
     def __init__(self, *args, result_token: str = "", **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")  # labels are phrases and questions: no added colon
         super().__init__(*args, **kwargs)
-        self.fields["condition"].queryset = Condition.objects.published()
         # No maxlength attribute on the message: a browser would cut a long paste short without
         # a word. The server says how long it is instead.
         self.fields["message"].widget.attrs.pop("maxlength", None)
@@ -119,7 +118,7 @@ class EnquiryForm(forms.Form):
                 self.calculator_error = str(error)
         if self.calculator is None:
             del self.fields["include_result"]
-            if self.is_bound:
+            if self.is_bound and (result_token or "include_result" in self.data):
                 self.wanted_broken_result = bool(result_token and self.data.get("include_result"))
                 self.data = self.data.copy()
                 self.data["result"] = ""

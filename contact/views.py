@@ -1,8 +1,11 @@
+import functools
 import logging
 import uuid
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
@@ -17,9 +20,12 @@ from contact.services import enquiry_submit
 
 logger = logging.getLogger(__name__)
 
-# The thank-you page shows only the reference this browser's session was given: a guessed or
-# shared thank-you URL reveals nothing.
-THANKS_SESSION_KEY = "contact_reference"
+# The thank-you page shows only the reference this browser was given, kept in a signed cookie
+# (not the session: that would cost a database write per enquiry): a guessed or shared
+# thank-you URL reveals nothing, and a forged or edited cookie is ignored.
+THANKS_COOKIE = "enquiry_reference"
+THANKS_COOKIE_SALT = "contact.thanks"
+THANKS_COOKIE_MAX_AGE = 60 * 60
 # Fields checked inline (htmx, on change); the form works the same without it.
 INLINE_FIELDS = ("name", "email", "phone", "message")
 
@@ -54,9 +60,24 @@ def _render_form(
     return render(request, "contact/form.html", context, status=status)
 
 
+@functools.cache
+def _thanks_path() -> str:
+    return reverse("contact:thanks")
+
+
 def _to_thanks(request: HttpRequest, reference: str) -> HttpResponseRedirect:
-    request.session[THANKS_SESSION_KEY] = reference
-    return redirect("contact:thanks")
+    response = HttpResponseRedirect(_thanks_path())
+    response.set_signed_cookie(
+        THANKS_COOKIE,
+        reference,
+        salt=THANKS_COOKIE_SALT,
+        max_age=THANKS_COOKIE_MAX_AGE,
+        path=_thanks_path(),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @never_cache
@@ -79,22 +100,21 @@ def _enquiry_post(request: HtmxHttpRequest) -> HttpResponse:
         # A bot: discard silently, but answer like a success so it learns nothing.
         logger.info("enquiry form: honeypot filled, submission discarded")
         return _to_thanks(request, new_reference())
-    try:
-        submission_id = uuid.UUID(request.POST.get("submission_id", ""))
-    except ValueError:
-        submission_id = None
-    if submission_id:
-        # The same form again (double click, back-and-resend): same enquiry, same thank-you page.
-        existing = Enquiry.objects.filter(submission_id=submission_id).values_list("reference", flat=True)
-        if existing:
-            return _to_thanks(request, existing[0])
     form = EnquiryForm(request.POST)
     if not form.is_valid():
         return _render_form(request, form)
+    data = form.cleaned_data
     if rate_limit_hit(request):
+        # The same form again (double click, back-and-resend) is never refused: it was counted,
+        # but it finds the enquiry it already made. Looked up only here, so that an ordinary
+        # enquiry costs no query for it (enquiry_submit finds a re-sent form by itself).
+        existing = Enquiry.objects.filter(submission_id=data["submission_id"]).values_list(
+            "reference", flat=True
+        )
+        if existing:
+            return _to_thanks(request, existing[0])
         logger.warning("enquiry form: rate limit reached")
         return _render_form(request, form, rate_limited=True, status=429)
-    data = form.cleaned_data
     enquiry = enquiry_submit(
         submission_id=data["submission_id"],
         name=data["name"],
@@ -112,7 +132,9 @@ def _enquiry_post(request: HtmxHttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def enquiry_thanks(request: HtmxHttpRequest) -> HttpResponse:
-    reference = request.session.get(THANKS_SESSION_KEY)
+    reference = request.get_signed_cookie(
+        THANKS_COOKIE, default="", salt=THANKS_COOKIE_SALT, max_age=THANKS_COOKIE_MAX_AGE
+    )
     if not reference:
         return redirect("contact:form")
     return render(request, "contact/thanks.html", {"reference": reference})

@@ -5,7 +5,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects, assertTemplateUsed
 
 from contact.models import Enquiry
-from contact.views import THANKS_SESSION_KEY
+from contact.views import THANKS_COOKIE
 from tests.contact.conftest import make_condition, signed_result, valid_post
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,29 @@ def test_sending_the_same_form_twice_creates_one_enquiry(client):
     assertRedirects(first, THANKS_URL)
     assertRedirects(second, THANKS_URL)
     enquiry = Enquiry.objects.get()
-    assert client.session[THANKS_SESSION_KEY] == enquiry.reference
+    assertContains(client.get(THANKS_URL), enquiry.reference)
+
+
+def test_the_reference_is_kept_in_a_signed_cookie_for_the_thank_you_page_only(client, settings):
+    response = client.post(FORM_URL, valid_post())
+    cookie = response.cookies[THANKS_COOKIE]
+    assert cookie["path"] == THANKS_URL
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert 0 < int(cookie["max-age"]) <= 3600
+    enquiry = Enquiry.objects.get()
+    assert cookie.value.startswith(enquiry.reference + ":")  # signed: reference, then signature
+    # No session, so no database write for it and no session cookie.
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+@pytest.mark.parametrize("forged", ["NAC-AAAA-BBBB", "NAC-AAAA-BBBB:forgedsignature", ""])
+def test_a_forged_or_edited_thank_you_cookie_shows_nothing(client, forged):
+    client.post(FORM_URL, valid_post())
+    real = client.cookies[THANKS_COOKIE].value
+    client.cookies[THANKS_COOKIE] = forged or real.replace(real[4], "Z" if real[4] != "Z" else "Y", 1)
+    response = client.get(THANKS_URL)
+    assertRedirects(response, FORM_URL)
 
 
 def test_a_bad_submission_shows_an_error_summary_linked_to_each_field(client):
@@ -169,6 +191,28 @@ def test_too_many_enquiries_from_one_address_get_429_and_keep_the_text(client, s
     assertContains(response, "Please wait a few minutes", status_code=429)
     assertContains(response, "My third message, please keep it.", status_code=429)
     assert Enquiry.objects.count() == 2
+
+
+def test_a_form_sent_again_after_the_limit_is_reached_still_gets_its_thank_you_page(client, settings):
+    settings.CONTACT_RATE_LIMIT = 1
+    data = valid_post()
+    assertRedirects(client.post(FORM_URL, data), THANKS_URL)
+    assertRedirects(client.post(FORM_URL, data), THANKS_URL)  # a double click: not refused
+    assert client.post(FORM_URL, valid_post()).status_code == 429  # a new enquiry is
+    assert Enquiry.objects.count() == 1
+
+
+def test_sending_an_enquiry_costs_the_database_one_write_and_no_read_first(client, django_assert_num_queries):
+    # The rate limit is in the cache and the thank-you reference in a cookie: the only statement
+    # is the enquiry's insert (in its transaction). Mail is sent after the commit.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(FORM_URL, valid_post()).status_code == 302
+    statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
+    assert statements.count("INSERT") == 1
+    assert "SELECT" not in statements[: statements.index("INSERT")]
 
 
 def test_the_rate_limit_is_per_client_address(client, settings):
