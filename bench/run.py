@@ -323,7 +323,9 @@ def enquiry_counts(env: dict[str, str]) -> tuple[int, int, int]:
     return stored, unique, notified
 
 
-def enquiry_check(env: dict[str, str], accepted: int, in_flight: int, worker: "Worker") -> tuple[str, bool]:
+def enquiry_check(
+    env: dict[str, str], accepted: int, in_flight: int, worker: "Worker | None"
+) -> tuple[str, bool]:
     """Every enquiry wrk saw accepted (302) is stored, with its own reference, and notified.
 
     wrk stops counting when its time is up, while the server still completes the requests it has
@@ -335,21 +337,31 @@ def enquiry_check(env: dict[str, str], accepted: int, in_flight: int, worker: "W
     waited = time.monotonic()
     while True:
         stored, unique, notified = enquiry_counts(env)
-        if notified >= stored or time.monotonic() > deadline or worker.process.poll() is not None:
+        if (
+            worker is None
+            or notified >= stored
+            or time.monotonic() > deadline
+            or worker.process.poll() is not None
+        ):
             break
         time.sleep(1)
     waited = time.monotonic() - waited
     accepted += 1  # the check request before the runs
     ok = accepted <= stored <= accepted + in_flight and stored == unique == notified
-    cpu_ms = worker.cpu_seconds() * 1000 / max(notified, 1)
     text = (
         f"Enquiries: {accepted:,} accepted (302) as counted by wrk, {stored:,} stored (at most {in_flight} "
         f"more can be requests still in flight when wrk stopped counting), {unique:,} unique references, "
         f"{notified:,} with both notifications sent: {'every accepted enquiry stored' if ok else 'MISMATCH'}. "
-        f"The notification worker (a separate process at nice {WORKER_NICE}, as in production: see README, "
-        f"Deployment) sent the mails at {cpu_ms:.1f} ms CPU per enquiry and had caught up {waited:.0f} s "
-        "after all scenarios were done."
     )
+    if worker is None:
+        text += "The mails were sent inside each enquiry's request (DJANGO_NOTIFICATIONS=request)."
+    else:
+        cpu_ms = worker.cpu_seconds() * 1000 / max(notified, 1)
+        text += (
+            f"The notification worker (a separate process at nice {WORKER_NICE}, as in production: see "
+            f"README, Deployment) sent the mails at {cpu_ms:.1f} ms CPU per enquiry and had caught up "
+            f"{waited:.0f} s after all scenarios were done."
+        )
     return text, ok
 
 
@@ -490,6 +502,12 @@ def main() -> int:
         help="rounds of all scenarios (medians)",
     )
     parser.add_argument("--only", default="", help="comma-separated scenario names (or name starts)")
+    parser.add_argument(
+        "--notifications",
+        choices=["worker", "request"],
+        default="worker",
+        help="who sends the enquiry mails: the notification worker (production) or the request itself",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `apt-get install wrk` (make bench does this as root)")
@@ -507,7 +525,7 @@ def main() -> int:
         # Both notices are really sent (to the console mailer, whose output goes to a log file), by
         # the notification worker, as in production (README, Deployment).
         "DJANGO_COORDINATOR_EMAILS": "coordinator@example.sg",
-        "DJANGO_NOTIFICATIONS": "worker",
+        "DJANGO_NOTIFICATIONS": args.notifications,
         "BENCH_CACHE_PREFIX": f"clinic-bench-{os.getpid()}",
         "GUNICORN_ACCESSLOG": "",
         "PYTHONPATH": str(ROOT),
@@ -530,7 +548,8 @@ def main() -> int:
             start_server("cold", args.port + 1, {**env, "BENCH_CACHE": "none"}, workdir),
         ]
         main_server, cold_server = servers
-        worker = start_worker(env, workdir)
+        if args.notifications == "worker":
+            worker = start_worker(env, workdir)
         for server in servers:
             wait_for(server)
         scenarios, page_size = build_scenarios(main_server.base)
