@@ -82,7 +82,10 @@ def test_defaults_are_safe_and_local():
 
 
 def test_notifications_can_be_left_to_the_worker_and_nothing_else():
-    assert read_settings({"DJANGO_SECRET_KEY": "k", "DJANGO_NOTIFICATIONS": "worker"})["NOTIFICATIONS"] == "worker"
+    assert (
+        read_settings({"DJANGO_SECRET_KEY": "k", "DJANGO_NOTIFICATIONS": "worker"})["NOTIFICATIONS"]
+        == "worker"
+    )
     result = run_python("", {"DJANGO_SECRET_KEY": "k", "DJANGO_NOTIFICATIONS": "later"})
     assert result.returncode != 0
     assert 'DJANGO_NOTIFICATIONS must be "request" or "worker"' in result.stderr
