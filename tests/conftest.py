@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.test.signals import template_rendered
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +23,16 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def rendered():
+    """Names of the templates rendered while the test runs."""
+    names = []
+
+    def record(sender, template, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(record)
+    yield names
+    template_rendered.disconnect(record)

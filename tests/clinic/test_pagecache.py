@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.cache import cache
-from django.test.signals import template_rendered
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
@@ -12,19 +11,6 @@ from clinic.models import ClinicProfile
 pytestmark = pytest.mark.django_db
 
 HOME = reverse("home")
-
-
-@pytest.fixture
-def rendered():
-    """Names of the templates rendered while the test runs."""
-    names = []
-
-    def record(sender, template, **kwargs):
-        names.append(template.name)
-
-    template_rendered.connect(record)
-    yield names
-    template_rendered.disconnect(record)
 
 
 def test_home_is_rendered_once_then_served_from_the_cache(client, rendered, django_assert_num_queries):

@@ -1,7 +1,6 @@
 """Condition pages and the conditions list served whole from the cache, and never stale."""
 
 import pytest
-from django.test.signals import template_rendered
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -12,18 +11,6 @@ pytestmark = pytest.mark.django_db
 
 DETAIL = reverse("conditions:detail", kwargs={"slug": "hemifacial-spasm"})
 LIST = reverse("conditions:list")
-
-
-@pytest.fixture
-def rendered():
-    names = []
-
-    def record(sender, template, **kwargs):
-        names.append(template.name)
-
-    template_rendered.connect(record)
-    yield names
-    template_rendered.disconnect(record)
 
 
 def test_a_cached_condition_page_is_served_without_rendering_anything(client, rendered):

@@ -4,7 +4,6 @@ import re
 from urllib.parse import unquote_plus
 
 import pytest
-from django.test.signals import template_rendered
 from django.urls import reverse
 
 from grading import views
@@ -22,18 +21,6 @@ ANSWERS = {
     "severity": "2",
     "frequency": "3",
 }
-
-
-@pytest.fixture
-def rendered():
-    names = []
-
-    def record(sender, template, **kwargs):
-        names.append(template.name)
-
-    template_rendered.connect(record)
-    yield names
-    template_rendered.disconnect(record)
 
 
 def tokens(html: str) -> set[str]:
