@@ -66,6 +66,22 @@ def make_enquiry(**overrides) -> Enquiry:
     return Enquiry.objects.create(**overrides)
 
 
+def submit(**overrides) -> Enquiry:
+    """An enquiry saved through contact.services.enquiry_submit, as the form would send it."""
+    from contact.services import enquiry_submit
+
+    overrides.setdefault("submission_id", uuid.uuid4())
+    overrides.setdefault("name", "Tan Mei Ling")
+    overrides.setdefault("email", "mei.ling@example.com")
+    overrides.setdefault("phone", "+6591234567")
+    overrides.setdefault("preferred_contact", Enquiry.ContactMethod.EMAIL)
+    overrides.setdefault("condition", None)
+    overrides.setdefault("message", "My left eye twitches when I am tired.")
+    overrides.setdefault("calculator_result", None)
+    overrides.setdefault("consent", True)
+    return enquiry_submit(**overrides)
+
+
 def valid_post(**overrides) -> dict:
     data = {
         "name": "Tan Mei Ling",

@@ -7,23 +7,10 @@ from django.utils import timezone
 
 from contact.models import Enquiry
 from contact.notifications import claim, enquiry_notify
-from contact.services import enquiry_submit, notifications_retry
-from tests.contact.conftest import make_condition, make_enquiry
+from contact.services import notifications_retry
+from tests.contact.conftest import make_condition, make_enquiry, submit
 
 pytestmark = pytest.mark.django_db
-
-
-def submit(**overrides) -> Enquiry:
-    overrides.setdefault("submission_id", uuid.uuid4())
-    overrides.setdefault("name", "Tan Mei Ling")
-    overrides.setdefault("email", "mei.ling@example.com")
-    overrides.setdefault("phone", "+6591234567")
-    overrides.setdefault("preferred_contact", Enquiry.ContactMethod.EMAIL)
-    overrides.setdefault("condition", None)
-    overrides.setdefault("message", "My left eye twitches when I am tired.")
-    overrides.setdefault("calculator_result", None)
-    overrides.setdefault("consent", True)
-    return enquiry_submit(**overrides)
 
 
 def test_an_enquiry_is_saved_then_coordinators_and_patient_are_told(

@@ -1,27 +1,12 @@
 """What saving an enquiry costs the database: the insert, not a query per check."""
 
-import uuid
-
 import pytest
 from django.core.exceptions import ValidationError
 
 from contact.models import Enquiry
-from contact.services import enquiry_submit
+from tests.contact.conftest import submit
 
 pytestmark = pytest.mark.django_db
-
-
-def submit(**overrides) -> Enquiry:
-    overrides.setdefault("submission_id", uuid.uuid4())
-    overrides.setdefault("name", "Tan Mei Ling")
-    overrides.setdefault("email", "mei.ling@example.com")
-    overrides.setdefault("phone", "")
-    overrides.setdefault("preferred_contact", Enquiry.ContactMethod.EMAIL)
-    overrides.setdefault("condition", None)
-    overrides.setdefault("message", "My left eye twitches when I am tired.")
-    overrides.setdefault("calculator_result", None)
-    overrides.setdefault("consent", True)
-    return enquiry_submit(**overrides)
 
 
 def test_saving_an_enquiry_reads_nothing_first(django_assert_num_queries):
