@@ -99,6 +99,29 @@ class TestResilientRedisCache:
         with pytest.raises(RedisConnectionError):
             RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}}).get("k")
 
+    def test_the_redis_client_is_built_once_not_on_every_call(self, monkeypatch):
+        import redis
+
+        live = ResilientRedisCache("redis://127.0.0.1:6379/15", {})
+        built = []
+        real_init = redis.Redis.__init__
+
+        def counting_init(client, *args, **kwargs):
+            built.append(client)
+            real_init(client, *args, **kwargs)
+
+        monkeypatch.setattr(redis.Redis, "__init__", counting_init)
+        try:
+            for number in range(5):
+                live.set("clinic-test-key", number, 30)
+                assert live.get("clinic-test-key") == number
+        except RedisConnectionError:  # pragma: no cover - only where no Redis runs
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        finally:
+            live.delete("clinic-test-key")
+        assert len(built) == 1  # Django's own client builds one per call: 11 here
+        assert live._cache.get_client() is live._cache.get_client(write=True)
+
     def test_a_live_redis_still_works(self):
         live = ResilientRedisCache("redis://127.0.0.1:6379/15", {})
         try:
