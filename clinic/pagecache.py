@@ -13,10 +13,17 @@ kept as finished HTML under a digest of everything they show:
 The digest is also the page's ETag, so a browser that already has the page gets a 304. Only
 visitors without a session get the shared copy; anyone with one (a signed-in editor, a patient who
 has just written in) gets a fresh render, so nothing personal is ever cached or shown to another.
+
+Because such a key names exactly what its page shows, a page kept under it can never go stale.
+`recall` and `keep` therefore put a small per-process memory (`recent`) in front of the shared
+cache: a hit costs a dictionary lookup instead of unpickling the page from the cache (and, with
+Redis, a network round trip for ~20 KB). Only keys of that kind may be kept there.
 """
 
 import functools
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -30,6 +37,9 @@ from clinic.models import ClinicProfile
 
 PAGE_SECONDS = 24 * 60 * 60
 KEY_PREFIX = "page:"
+# Finished pages each worker keeps in its own memory (home, list, condition pages, calculator
+# result regions: a few KB to ~25 KB each, so at most a few MB per worker).
+RECENT_PAGES = 128
 # Browsers may keep a page but must ask (cheaply: 304) before reusing it; shared caches may not.
 CACHE_CONTROL = "private, no-cache"
 
@@ -55,6 +65,55 @@ def page_version(*parts: object) -> str:
     """The version of a page: a digest of this build and everything the page shows (128 bits:
     short cache keys are cheaper to check)."""
     return hashlib.sha256("\x1f".join([build_version(), *map(str, parts)]).encode()).hexdigest()[:32]
+
+
+class RecentPages:
+    """The pages this process used most recently, by content-addressed key (least recently used
+    ones are dropped first). Safe for threaded workers."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pages: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> object | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: object) -> None:
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+
+recent = RecentPages(RECENT_PAGES)
+
+
+def recall(key: str):
+    """The page kept under a content-addressed `key`: from this process's memory, else from the
+    shared cache (and then remembered here too), else None."""
+    page = recent.get(key)
+    if page is None:
+        page = cache.get(key)
+        if page is not None:
+            recent.put(key, page)
+    return page
+
+
+def keep(key: str, page, timeout: int = PAGE_SECONDS) -> None:
+    """Keep a page under a content-addressed `key`, here and in the shared cache for every worker
+    and server."""
+    recent.put(key, page)
+    cache.set(key, page, timeout)
 
 
 def etag_for(version: str) -> str:
@@ -84,13 +143,13 @@ def cached_page(
     response = get_conditional_response(request, etag=etag_for(version))
     if response is None:
         shared = is_shared(request)
-        body = cache.get(KEY_PREFIX + version) if shared else None
+        body = recall(KEY_PREFIX + version) if shared else None
         if body is not None:
             response = HttpResponse(body)
         else:
             response = render()
             if shared and storable(request, response):
-                cache.set(KEY_PREFIX + version, response.content, PAGE_SECONDS)
+                keep(KEY_PREFIX + version, response.content)
     if response.status_code in (200, 304):
         response.headers["ETag"] = etag_for(version)
         # Browsers may keep the page but must ask (cheaply: 304) before reusing it.

@@ -220,7 +220,7 @@ def _page_response(
     session, assembled from the cached fragments for anyone else (see clinic/pagecache.py)."""
     shared = pagecache.is_shared(request) and not fragment_only
     page_key = f"conditions:html:{version}"
-    if shared and (html := cache.get(page_key)) is not None:
+    if shared and (html := pagecache.recall(page_key)) is not None:
         return HttpResponse(html)
     key = f"conditions:page:{version}"
     fragments = cache.get(key)
@@ -233,7 +233,7 @@ def _page_response(
     # The page template reads only the name and summary, which the state query has.
     response = render(request, PAGE_TEMPLATE, _page_context(_PAGE_STATE.instance(state), fragments))
     if shared and pagecache.storable(request, response):
-        cache.set(page_key, response.content, PAGE_CACHE_SECONDS)
+        pagecache.keep(page_key, response.content, PAGE_CACHE_SECONDS)
     return response
 
 

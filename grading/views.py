@@ -1,6 +1,5 @@
 from urllib.parse import quote_plus, urlencode
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from clinic.models import ClinicProfile
-from clinic.pagecache import clinic_version, page_version
+from clinic.pagecache import clinic_version, keep, page_version, recall
 from grading.forms import (
     FREQUENCY_CHOICES,
     QUESTION_COUNT,
@@ -96,11 +95,11 @@ def _empty_page(request: HtmxHttpRequest) -> HttpResponse:
     goes, and each visitor's own token (and cookie) is filled in per request.
     """
     key = "grading:empty:" + page_version(clinic_version(ClinicProfile.load()))
-    html = cache.get(key)
+    html = recall(key)
     if html is None:
         context = {"form": SeverityForm(), "state": "empty", "csrf_token": CSRF_SLOT}
         html = render(request, TEMPLATE, context).content.decode()
-        cache.set(key, html, RESULT_CACHE_SECONDS)
+        keep(key, html, RESULT_CACHE_SECONDS)
     return HttpResponse(html.replace(CSRF_SLOT, get_token(request)))
 
 
@@ -142,12 +141,12 @@ def _result_region(result: CalculatorResult) -> HttpResponse:
     one visitor can be served to another.
     """
     key = "grading:result:" + page_version(*sorted(result.answers.items()), result.date.isoformat())
-    html = cache.get(key)
+    html = recall(key)
     if html is None:
         html = render_to_string(
             f"{TEMPLATE}#result", {**_result_context(result, token=RESULT_SLOT), "announce": True}
         )
-        cache.set(key, html, RESULT_CACHE_SECONDS)
+        keep(key, html, RESULT_CACHE_SECONDS)
     # The links carry the token as urlencode() writes it; HTML escaping leaves it unchanged.
     return HttpResponse(html.replace(RESULT_SLOT, quote_plus(sign_result(result))))
 

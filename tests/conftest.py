@@ -2,6 +2,8 @@ import pytest
 from django.core.cache import cache
 from django.test.signals import template_rendered
 
+from clinic import pagecache
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
@@ -21,8 +23,10 @@ def _media_in_tmp(settings, tmp_path):
 def _empty_cache():
     # Cached pages and the cached clinic profile must not leak from one test into the next.
     cache.clear()
+    pagecache.recent.clear()
     yield
     cache.clear()
+    pagecache.recent.clear()
 
 
 @pytest.fixture

@@ -94,3 +94,40 @@ def test_a_page_that_renders_the_visitors_csrf_token_is_never_stored(client, mon
     monkeypatch.setattr(cache, "set", lambda key, *args, **kwargs: stored.append(key))
     client.get(HOME)
     assert not [key for key in stored if key.startswith(pagecache.KEY_PREFIX)]
+
+
+# --- Each worker's own memory in front of the shared cache ------------------------------------
+
+
+def test_a_page_served_once_is_served_again_from_the_workers_memory_without_the_shared_cache(
+    client, monkeypatch
+):
+    first = client.get(HOME)
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: pytest.fail("asked the shared cache"))
+    monkeypatch.setattr(ClinicProfile, "load", classmethod(lambda cls: cls.defaults()))
+    again = client.get(HOME)
+    assert again.content == first.content
+
+
+def test_a_page_another_worker_stored_is_found_in_the_shared_cache_and_then_kept_here(client):
+    first = client.get(HOME)
+    pagecache.recent.clear()  # as a worker that has not served it yet
+    assert client.get(HOME).content == first.content
+    assert first.content in pagecache.recent._pages.values()
+
+
+def test_the_workers_memory_keeps_only_the_most_recently_used_pages():
+    recent = pagecache.RecentPages(size=2)
+    recent.put("a", b"A")
+    recent.put("b", b"B")
+    assert recent.get("a") == b"A"  # "a" is now the most recently used...
+    recent.put("c", b"C")  # ...so "b" makes room
+    assert (recent.get("a"), recent.get("b"), recent.get("c")) == (b"A", None, b"C")
+
+
+def test_a_new_version_is_never_answered_from_an_older_page_in_memory(client):
+    client.get(HOME)
+    profile = ClinicProfile.load()
+    profile.phone = "+65 6333 4444"
+    profile.save()
+    assertContains(client.get(HOME), "+65 6333 4444")
