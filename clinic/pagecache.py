@@ -37,9 +37,6 @@ from clinic.models import ClinicProfile
 
 PAGE_SECONDS = 24 * 60 * 60
 KEY_PREFIX = "page:"
-# Finished pages each worker keeps in its own memory (home, list, condition pages, calculator
-# result regions: a few KB to ~25 KB each, so at most a few MB per worker).
-RECENT_PAGES = 128
 # Browsers may keep a page but must ask (cheaply: 304) before reusing it; shared caches may not.
 CACHE_CONTROL = "private, no-cache"
 
@@ -84,6 +81,8 @@ class RecentPages:
             return page
 
     def put(self, key: str, page: object) -> None:
+        if not self.size:
+            return
         with self._lock:
             self._pages[key] = page
             self._pages.move_to_end(key)
@@ -95,7 +94,8 @@ class RecentPages:
             self._pages.clear()
 
 
-recent = RecentPages(RECENT_PAGES)
+# Home, list, condition pages, calculator regions: a few KB to ~25 KB each (settings.PAGE_MEMORY_SIZE).
+recent = RecentPages(settings.PAGE_MEMORY_SIZE)
 
 
 def recall(key: str):

@@ -125,6 +125,12 @@ def test_the_workers_memory_keeps_only_the_most_recently_used_pages():
     assert (recent.get("a"), recent.get("b"), recent.get("c")) == (b"A", None, b"C")
 
 
+def test_a_worker_memory_of_size_zero_keeps_nothing():
+    recent = pagecache.RecentPages(size=0)
+    recent.put("a", b"A")
+    assert recent.get("a") is None
+
+
 def test_a_new_version_is_never_answered_from_an_older_page_in_memory(client):
     client.get(HOME)
     profile = ClinicProfile.load()
