@@ -1,10 +1,12 @@
-from django.urls import include, path
+from django.urls import path
 
 from bench.views import floor
+from clinic.urls import handler500, urlpatterns as site_urlpatterns
 
-# The floor comes after the site's own addresses, so its request is routed like a page of the site.
+# The site's own addresses exactly as production routes them (no extra level of include()), then
+# the floor, so its request is matched against every site address first, like a page of the site.
 urlpatterns = [
-    path("", include("clinic.urls")),
+    *site_urlpatterns,
     path("bench/floor/<int:size>/", floor, name="bench-floor"),
 ]
-handler500 = "clinic.views.server_error"
+__all__ = ["handler500", "urlpatterns"]

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Q
 
-PROFILE_CACHE_KEY = "clinic:profile:v1"
+PROFILE_CACHE_KEY = "clinic:profile:v2"  # v2: the field values, not a pickled model
 
 
 class ClinicProfile(models.Model):
@@ -61,10 +61,15 @@ class ClinicProfile(models.Model):
 
         Saving clears the cache (clinic/signals.py). Without a shared cache other workers keep
         their copy for at most CLINIC_PROFILE_CACHE_SECONDS."""
-        profile = cache.get(PROFILE_CACHE_KEY)
-        if profile is None:
-            profile = cls.objects.filter(pk=1).first() or cls.defaults()
-            cache.set(PROFILE_CACHE_KEY, profile, timeout=settings.CLINIC_PROFILE_CACHE_SECONDS)
+        # The cache holds the field values: every page loads the profile, and unpickling a model
+        # instance cost several times more than a tuple and `from_db`.
+        fields = cls._meta.concrete_fields
+        values = cache.get(PROFILE_CACHE_KEY)
+        if values is not None and len(values) == len(fields):  # (a new field: re-read)
+            return cls.from_db(DEFAULT_DB_ALIAS, None, values)
+        profile = cls.objects.filter(pk=1).first() or cls.defaults()
+        values = tuple(getattr(profile, field.attname) for field in fields)
+        cache.set(PROFILE_CACHE_KEY, values, timeout=settings.CLINIC_PROFILE_CACHE_SECONDS)
         return profile
 
     @classmethod

@@ -4,13 +4,24 @@ Querysets turned into SQL once, then run many times with new values.
 Django builds a queryset's SQL again on every evaluation. For the one query of a cached page that
 is most of the request: building the condition page's lookup (two subquery annotations) costs
 about 2 ms of CPU, running the SQL it produces about 0.07 ms. A `PreparedQuery` builds the SQL the
-first time a thread needs it and afterwards only runs it, through Django's own cursor (so it is
-counted by `django_assert_num_queries`, logged, and its errors are Django's) and Django's own value
-converters and `Model.from_db`, exactly as a normal queryset would return the rows.
+first time a thread needs it and afterwards only runs it, and turns rows into values and instances
+with Django's own value converters and `Model.from_db`, exactly as a normal queryset would.
+
+It runs the SQL on the database driver's own cursor, as Django's cursor would after its checks.
+Under load, Django's cursor wrapper (health check, thread and async checks, execute wrappers,
+parameter-style conversion per call) measured about as much CPU as the query itself, several
+times its cost in a tight loop. What matters of the wrapper is kept: the connection's health
+check and (re)connection, the refusal to query inside a broken transaction, errors raised as
+Django's own (`django.db.OperationalError` and the rest, which the site's outage page relies on),
+and, whenever Django records queries (DEBUG, `django_assert_num_queries`), an entry in
+`connection.queries` and the `django.db.backends` debug log line, so the query is counted.
+Execute wrappers (`connection.execute_wrapper`) are not applied to prepared queries.
 """
 
+import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +31,14 @@ from django.db.models import Model, QuerySet
 
 # A "%s" placeholder, not a literal "%%s" (the same rule as Django's SQLite backend).
 _POSITIONAL = re.compile(r"(?<!%)%s")
+logger = logging.getLogger("django.db.backends")  # where Django logs every query it runs
 
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     alias: str
-    sql: str
+    sql: str  # as Django writes it ("%(p0)s" placeholders), for the query log
+    driver_sql: str  # in the driver's own parameter style
     params: dict[str, Any]
     positions: dict[str, str]
     compiler: Any
@@ -62,9 +75,36 @@ class PreparedQuery:
         params = dict(compiled.params)
         for name, key in compiled.positions.items():
             params[key] = values[name]
-        with connections[compiled.alias].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            return cursor.fetchall()
+        connection = connections[compiled.alias]
+        # What Django's cursor() and execute() check first.
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        connection.validate_no_broken_transaction()
+        started = time.monotonic()
+        with connection.wrap_database_errors:
+            cursor = connection.connection.cursor()
+            try:
+                cursor.execute(compiled.driver_sql, params)
+                rows = cursor.fetchall()
+                if connection.queries_logged:
+                    self._log(connection, cursor, compiled.sql, params, time.monotonic() - started)
+            finally:
+                cursor.close()
+        return rows
+
+    @staticmethod
+    def _log(connection, cursor, sql: str, params: dict, duration: float) -> None:
+        """Record the query as Django's debug cursor does."""
+        sql = connection.ops.last_executed_query(cursor, sql, params)
+        connection.queries_log.append({"sql": sql, "time": f"{duration:.3f}"})
+        logger.debug(
+            "(%.3f) %s; args=%s; alias=%s",
+            duration,
+            sql,
+            params,
+            connection.alias,
+            extra={"duration": duration, "sql": sql, "params": params, "alias": connection.alias},
+        )
 
     def column(self, name: str) -> int:
         """Where a field (by attname) or annotation is in a row from `rows()`."""
@@ -115,9 +155,15 @@ class PreparedQuery:
         fields = klass_info["select_fields"]
         model_slice = slice(fields[0], fields[-1] + 1)
         init_list = [column[0].target.attname for column in select[model_slice]]
+        if connections[queryset.db].vendor == "sqlite":
+            # SQLite's driver takes ":name" (Django's SQLite cursor converts on every call).
+            driver_sql = sql % {key: f":{key}" for key in params}
+        else:
+            driver_sql = sql  # psycopg takes "%(name)s" itself
         return _Compiled(
             alias=queryset.db,
             sql=sql,
+            driver_sql=driver_sql,
             params=params,
             positions=positions,
             compiler=compiler,

@@ -1,5 +1,7 @@
 """Querysets turned into SQL once (clinic/prepared.py)."""
 
+import dataclasses
+
 import pytest
 
 from clinic.prepared import PreparedQuery
@@ -43,3 +45,37 @@ def test_a_value_that_is_not_a_plain_parameter_used_once_is_refused():
     for query in (twice, transformed):
         with pytest.raises(ValueError, match="exactly once"):
             query(slug="x")
+
+
+# --- Run on the driver's cursor, with what matters of Django's ---------------------------------
+
+
+def test_a_prepared_query_is_counted_and_logged_like_any_other(django_assert_num_queries, caplog):
+    make_condition()
+    with caplog.at_level("DEBUG", logger="django.db.backends"), django_assert_num_queries(1) as captured:
+        BY_SLUG.rows(slug="hemifacial-spasm")
+    assert "hemifacial-spasm" in captured.captured_queries[0]["sql"]
+    assert any("hemifacial-spasm" in record.getMessage() for record in caplog.records)
+
+
+def test_database_errors_are_djangos_own(monkeypatch):
+    from django.db import DatabaseError
+
+    broken = PreparedQuery(lambda slug: Condition.objects.filter(slug=slug), "slug")
+    compiled = broken._compiled()
+    monkeypatch.setattr(
+        broken._local, "compiled", dataclasses.replace(compiled, driver_sql="SELECT * FROM no_such_table")
+    )
+    with pytest.raises(DatabaseError):  # django.db's, which the outage page (503) relies on
+        broken.rows(slug="x")
+
+
+def test_a_prepared_query_is_refused_inside_a_broken_transaction():
+    from django.db import transaction
+    from django.db.transaction import TransactionManagementError
+
+    make_condition()
+    with transaction.atomic():
+        transaction.set_rollback(True)  # as after an error caught inside the block
+        with pytest.raises(TransactionManagementError):
+            BY_SLUG.rows(slug="hemifacial-spasm")

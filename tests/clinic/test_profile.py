@@ -107,3 +107,25 @@ def test_a_shared_cache_keeps_the_profile_until_it_is_saved(seeded, settings, mo
     profile.phone = "+65 6999 0000"
     profile.save()
     assert ClinicProfile.load().phone == "+65 6999 0000"
+
+
+def test_the_cached_profile_is_the_saved_one_field_for_field(seeded, django_assert_num_queries):
+    saved = ClinicProfile.objects.get()
+    ClinicProfile.load()  # read from the database, kept in the cache
+    with django_assert_num_queries(0):
+        cached = ClinicProfile.load()
+    for field in ClinicProfile._meta.concrete_fields:
+        assert getattr(cached, field.attname) == getattr(saved, field.attname), field.name
+    assert not cached._state.adding  # saving it again updates the one record
+
+
+def test_a_cached_profile_from_before_a_new_field_is_read_again(seeded, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from clinic.models import PROFILE_CACHE_KEY
+
+    saved = ClinicProfile.objects.get()
+    cache.set(PROFILE_CACHE_KEY, ("too", "few", "values"))
+    with django_assert_num_queries(1):
+        loaded = ClinicProfile.load()
+    assert loaded.phone == saved.phone
