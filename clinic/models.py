@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, models
-from django.db.models import Q
+from django.db.models import Q, Subquery
 
 PROFILE_CACHE_KEY = "clinic:profile:v2"  # v2: the field values, not a pickled model
+ANY = object()  # ClinicProfile.load(): whatever version is cached
 
 
 class ClinicProfile(models.Model):
@@ -33,6 +34,9 @@ class ClinicProfile(models.Model):
         default="within two working days",
         help_text="How soon the care coordinator replies to a written enquiry, in plain words.",
     )
+    # Moves on every save: condition pages read it with their one query (`changed_subquery`), so
+    # they show new details at once on every worker and server without asking the cache.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "clinic profile"
@@ -56,17 +60,26 @@ class ClinicProfile(models.Model):
         return f"tel:{digits}"
 
     @classmethod
-    def load(cls) -> "ClinicProfile":
+    def changed_subquery(cls) -> Subquery:
+        """When the profile was last saved, as a subquery to annotate another lookup with."""
+        return Subquery(cls.objects.filter(pk=1).values("updated_at"))
+
+    @classmethod
+    def load(cls, *, as_of: object = ANY) -> "ClinicProfile":
         """The profile from the cache; one query on a miss (unsaved defaults if none yet).
 
         Saving clears the cache (clinic/signals.py). Without a shared cache other workers keep
-        their copy for at most CLINIC_PROFILE_CACHE_SECONDS."""
+        their copy for at most CLINIC_PROFILE_CACHE_SECONDS; `as_of` (an `updated_at` just read
+        from the database) asks for that version exactly, so a cached copy of another is read
+        again."""
         # The cache holds the field values: every page loads the profile, and unpickling a model
         # instance cost several times more than a tuple and `from_db`.
         fields = cls._meta.concrete_fields
         values = cache.get(PROFILE_CACHE_KEY)
         if values is not None and len(values) == len(fields):  # (a new field: re-read)
-            return cls.from_db(DEFAULT_DB_ALIAS, None, values)
+            profile = cls.from_db(DEFAULT_DB_ALIAS, None, values)
+            if as_of is ANY or profile.updated_at == as_of:
+                return profile
         profile = cls.objects.filter(pk=1).first() or cls.defaults()
         values = tuple(getattr(profile, field.attname) for field in fields)
         cache.set(PROFILE_CACHE_KEY, values, timeout=settings.CLINIC_PROFILE_CACHE_SECONDS)

@@ -49,6 +49,7 @@ PAGE_CACHE_SECONDS = 24 * 60 * 60
 _PAGE_STATE = PreparedQuery(
     lambda slug: (
         Condition.objects.with_related_version()
+        .annotate(clinic_changed=ClinicProfile.changed_subquery())
         .filter(slug=slug)
         .only("slug", "status", "updated_at", "name", "summary")
     ),
@@ -106,9 +107,8 @@ def condition_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             raise Http404("No published condition at this address.")
         return _draft_preview(request, slug)
 
-    clinic = ClinicProfile.load()
     fragment_only = bool(request.htmx) and not request.htmx.history_restore_request
-    version = _page_version(request, state, clinic, "fragment" if fragment_only else "page")
+    version = _page_version(request, state, "fragment" if fragment_only else "page")
     etag = pagecache.etag_for(version)
     last_modified, last_modified_header = _last_modified(
         state[_PAGE_STATE.column("updated_at")], state[_PAGE_STATE.column("related_changed")]
@@ -116,7 +116,7 @@ def condition_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        response = _page_response(request, state, clinic, version, fragment_only=fragment_only)
+        response = _page_response(request, state, version, fragment_only=fragment_only)
     if response.status_code in (200, 304):
         response.headers["ETag"] = etag
         response.headers["Last-Modified"] = last_modified_header
@@ -156,20 +156,21 @@ def _draft_preview(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     clinic = ClinicProfile.load()
     condition, related = _article_and_related(slug)
     fragments = _render_fragments(request, condition, related, clinic, fragment_only=False, preview=True)
-    response = render(request, PAGE_TEMPLATE, _page_context(condition, fragments))
+    response = render(request, PAGE_TEMPLATE, _page_context(condition, fragments, clinic))
     add_never_cache_headers(response)  # private, no-store: a draft must not linger in any cache
     return response
 
 
-def _page_version(request, state: tuple, clinic: ClinicProfile, variant: str) -> str:
+def _page_version(request, state: tuple, variant: str) -> str:
     """A digest of everything the cached page depends on; also the page's ETag.
 
     The article (its `updated_at` moves whenever it or any part changes, and the stored body's
     format: see `article_body_version`), its related conditions (how many, and when the latest
-    changed), the clinic details, the address the absolute links are built on, whether it is the
-    full page or the htmx fragment (so the two never share a cache entry), and the build
-    (templates and static file names; see clinic/pagecache.py). Raw database values are enough to
-    tell versions apart, and cost nothing to convert.
+    changed), the clinic details (when they were last saved, read by the same query, so no cache
+    is asked), the address the absolute links are built on, whether it is the full page or the
+    htmx fragment (so the two never share a cache entry), and the build (templates and static
+    file names; see clinic/pagecache.py). Raw database values are enough to tell versions apart,
+    and cost nothing to convert.
     """
     return pagecache.page_version(
         PAGE_FORMAT,
@@ -180,9 +181,8 @@ def _page_version(request, state: tuple, clinic: ClinicProfile, variant: str) ->
         settings.MEDIA_URL,
         *(
             state[_PAGE_STATE.column(name)]
-            for name in ("id", "updated_at", "related_count", "related_changed")
+            for name in ("id", "updated_at", "related_count", "related_changed", "clinic_changed")
         ),
-        pagecache.clinic_version(clinic),
     )
 
 
@@ -213,15 +213,16 @@ def _article_and_related(slug: str) -> tuple[Condition, list[Condition]]:
     return condition, [candidate for candidate in found if candidate.pk != condition.pk]
 
 
-def _page_response(
-    request, state: tuple, clinic: ClinicProfile, version: str, *, fragment_only: bool
-) -> HttpResponse:
+def _page_response(request, state: tuple, version: str, *, fragment_only: bool) -> HttpResponse:
     """The htmx fragment, or the whole page: finished HTML from the cache for visitors without a
     session, assembled from the cached fragments for anyone else (see clinic/pagecache.py)."""
     shared = pagecache.is_shared(request) and not fragment_only
     page_key = f"conditions:html:{version}"
     if shared and (html := pagecache.recall(page_key)) is not None:
         return HttpResponse(html)
+    # The clinic details this version names, even where this worker's cached copy is older.
+    clinic_changed = _PAGE_STATE.convert("clinic_changed", state[_PAGE_STATE.column("clinic_changed")])
+    clinic = ClinicProfile.load(as_of=clinic_changed)
     key = f"conditions:page:{version}"
     fragments = cache.get(key)
     if fragments is None:
@@ -231,7 +232,8 @@ def _page_response(
     if fragment_only:
         return HttpResponse(fragments["article"])
     # The page template reads only the name and summary, which the state query has.
-    response = render(request, PAGE_TEMPLATE, _page_context(_PAGE_STATE.instance(state), fragments))
+    context = _page_context(_PAGE_STATE.instance(state), fragments, clinic)
+    response = render(request, PAGE_TEMPLATE, context)
     if shared and pagecache.storable(request, response):
         pagecache.keep(page_key, response.content, PAGE_CACHE_SECONDS)
     return response
@@ -275,8 +277,9 @@ def _render_fragments(
     return fragments
 
 
-def _page_context(condition: Condition, fragments: dict[str, str]) -> dict:
+def _page_context(condition: Condition, fragments: dict[str, str], clinic: ClinicProfile) -> dict:
     return {
+        "clinic": clinic,  # the header and footer (overrides the context processor's copy)
         "condition": condition,
         "head_html": mark_safe(fragments["head"]),  # noqa: S308 (our templates' output)
         "article_html": mark_safe(fragments["article"]),  # noqa: S308

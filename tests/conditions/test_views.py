@@ -282,6 +282,30 @@ def test_a_new_clinic_phone_number_shows_on_cached_pages_at_once(client):
     assertContains(again, '<a href="tel:+6561112222">+65 6111 2222</a>', count=2)  # coordinator and footer
 
 
+def test_new_clinic_details_show_at_once_even_where_a_workers_cached_copy_is_older(client):
+    """Another worker, without a shared cache, still holds the old details in its own memory."""
+    from clinic.models import PROFILE_CACHE_KEY
+
+    make_article()
+    ClinicProfile.objects.create(name="Neuro Asia Care", phone="+65 6592 6871")
+    client.get(DETAIL)
+    older = cache.get(PROFILE_CACHE_KEY)
+    profile = ClinicProfile.objects.get()
+    profile.phone = "+65 6111 2222"
+    profile.save()
+    cache.set(PROFILE_CACHE_KEY, older)  # as that worker's cache still has it
+    page = client.get(DETAIL)
+    assertContains(page, '<a href="tel:+6561112222">+65 6111 2222</a>', count=2)
+    assertNotContains(page, "6592 6871")
+
+
+def test_a_cached_condition_page_does_not_ask_the_cache_for_the_clinic_details(client, monkeypatch):
+    make_article()
+    client.get(DETAIL)
+    monkeypatch.setattr(ClinicProfile, "load", classmethod(lambda cls, **kwargs: pytest.fail("loaded")))
+    assert client.get(DETAIL).status_code == 200
+
+
 def test_renaming_a_related_condition_shows_on_cached_pages_at_once(client):
     condition = make_article()
     other = make_condition(name="Trigeminal neuralgia", slug="trigeminal-neuralgia", summary="Face pain.")
