@@ -6,7 +6,7 @@ import os
 # Loopback by default: put a reverse proxy (TLS, compression of dynamic pages) in front in production.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # One sync worker per core: on this project's 2-core machines that beat the usual 2 x cores + 1 on
-# both throughput and tail latency (see the Performance section of README.md).
+# both throughput and tail latency (see bench/README.md).
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))

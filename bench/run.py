@@ -359,7 +359,7 @@ def enquiry_check(
         cpu_ms = worker.cpu_seconds() * 1000 / max(notified, 1)
         text += (
             f"The notification worker (a separate process at nice {WORKER_NICE}, as in production: see "
-            f"README, Deployment) sent the mails at {cpu_ms:.1f} ms CPU per enquiry and had caught up "
+            f"docs/operations.md, Deployment) sent the mails at {cpu_ms:.1f} ms CPU per enquiry and had caught up "
             f"{waited:.0f} s after all scenarios were done."
         )
     return text, ok
@@ -523,7 +523,7 @@ def main() -> int:
         "DJANGO_LOG_LEVEL": "WARNING",  # one log line per request would measure the terminal
         "DJANGO_CONTACT_RATE_LIMIT": "100000000",  # the benchmark posts far more than any patient
         # Both notices are really sent (to the console mailer, whose output goes to a log file), by
-        # the notification worker, as in production (README, Deployment).
+        # the notification worker, as in production (docs/operations.md, Deployment).
         "DJANGO_COORDINATOR_EMAILS": "coordinator@example.sg",
         "DJANGO_NOTIFICATIONS": args.notifications,
         "BENCH_CACHE_PREFIX": f"clinic-bench-{os.getpid()}",

@@ -3,7 +3,7 @@
 When Redis is down, every cache call logs a warning and behaves like a cache miss, so pages are
 still served (just uncached). Writes report success so callers carry on: the enquiry rate limit
 therefore fails open (no limit while Redis is down) rather than turning patients away. That is a
-deliberate choice, documented in README.md ("Faults"): never lose a genuine enquiry.
+deliberate choice, documented in docs/operations.md ("Faults"): never lose a genuine enquiry.
 
 Django's Redis backend makes a new `redis.Redis` client for every cache call. With redis-py 8 that
 costs about 0.3 ms of CPU (the client builds its table of ~170 response callbacks each time),

@@ -293,7 +293,7 @@ GRADING_RESULT_MAX_AGE = env_int("DJANGO_GRADING_RESULT_MAX_AGE", 7 * 24 * 3600)
 #   the default ImmediateBackend that is inside the patient's request, no other process needed);
 # - "worker": the request only saves the enquiry (its mail "pending"), and `manage.py
 #   notification_worker`, a separate process, sends it within seconds. Production runs this (see
-#   README, Deployment): a slow or busy mail server then never holds a patient's request.
+#   docs/operations.md, Deployment): a slow or busy mail server then never holds a patient's request.
 CONTACT_NOTIFICATIONS = os.environ.get("DJANGO_NOTIFICATIONS", "request")
 if CONTACT_NOTIFICATIONS not in ("request", "worker"):
     raise ImproperlyConfigured('DJANGO_NOTIFICATIONS must be "request" or "worker".')

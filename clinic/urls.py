@@ -26,7 +26,7 @@ urlpatterns = [
 handler500 = "clinic.views.server_error"
 if not settings.MEDIA_URL.startswith(("http://", "https://", "//")):
     # Article figures for `make run`, where no web server sits in front (whitenoise serves static
-    # files only). Production serves MEDIA_ROOT from the web server first; see README, "Media".
+    # files only). Production serves MEDIA_ROOT from the web server first; see docs/operations.md, "Media".
     urlpatterns.append(
         path(
             f"{settings.MEDIA_URL.strip('/')}/{FIGURE_DIR}/<str:name>",

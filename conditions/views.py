@@ -126,7 +126,7 @@ def condition_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def figure_file(request: HtmxHttpRequest, name: str) -> FileResponse:
-    """Serve a figure rendition when no web server does (`make run`); see README, "Media".
+    """Serve a figure rendition when no web server does (`make run`); see docs/operations.md, "Media".
 
     Only files in the figures folder, only by a plain file name with an image extension. The names
     carry a hash of the content, so they can be cached for a year.

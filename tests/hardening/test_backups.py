@@ -1,4 +1,4 @@
-"""Back up, restore into a fresh database, and find everything again: the README's commands
+"""Back up, restore into a fresh database, and find everything again: the commands in docs/operations.md
 ("Backups and restore"), run as written, on SQLite and on PostgreSQL."""
 
 import json
@@ -54,7 +54,7 @@ def read_back(env: dict, *, first: str = "") -> dict:
 
 
 def restore_sqlite(backup, tmp_path) -> str:
-    # README: stop the site, move the old files aside, copy the backup into place.
+    # docs/operations.md: stop the site, move the old files aside, copy the backup into place.
     fresh = tmp_path / "restored" / "db.sqlite3"
     fresh.parent.mkdir()
     shutil.copyfile(backup, fresh)
@@ -62,7 +62,7 @@ def restore_sqlite(backup, tmp_path) -> str:
 
 
 def restore_postgresql(backup, request) -> str:
-    # README: createdb, then pg_restore --no-owner into it.
+    # docs/operations.md: createdb, then pg_restore --no-owner into it.
     name = f"hardening_restored_{uuid.uuid4().hex[:8]}"
     request.addfinalizer(lambda: drop_postgres_database(name))
     server = ["--host=127.0.0.1", "--port=5432", "--username=postgres"]

@@ -81,7 +81,7 @@ def test_with_redis_down_pages_are_served_uncached_and_enquiries_stored(sqlite_d
         "/contact/",
     ]:
         assert patient.get(path).status == 200, path
-    # The rate limit counts in Redis: with Redis down it fails open (README, "Faults"), so a third
+    # The rate limit counts in Redis: with Redis down it fails open (docs/operations.md, "Faults"), so a third
     # enquiry from one address over a limit of two is still taken, not refused.
     for number in range(3):
         sent = patient.post(

@@ -1,5 +1,5 @@
 """
-Write a consistent copy of the database while the site keeps running (README, "Backups and restore").
+Write a consistent copy of the database while the site keeps running (docs/operations.md, "Backups and restore").
 
 SQLite: the online backup API (sqlite3.Connection.backup) copies the database page by page,
 consistently even while gunicorn workers write to it, and the copy is checked with

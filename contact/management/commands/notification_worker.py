@@ -7,7 +7,7 @@ patient's acknowledgement. A failed mail is tried again after --retry-after minu
 --max-attempts times; after that it stays "failed" in the admin for the coordinators to follow up.
 
 Run one (or more: each enquiry is claimed before its mail is sent, so two workers never send the
-same mail twice) beside the app servers, e.g. as a systemd service; see README.md, Deployment.
+same mail twice) beside the app servers, e.g. as a systemd service; see docs/operations.md, Deployment.
 --once sends what is due and exits (for cron, or to drain the queue by hand).
 """
 

@@ -3,7 +3,7 @@ Delete closed enquiries (with their notes and admin history) after the retention
 
 PDPA: personal data is kept no longer than needed. The period is CONTACT_RETENTION_MONTHS
 (default 24, as the privacy notice says), counted from the enquiry's last update. Run it daily
-(cron or a systemd timer, see README.md); --dry-run shows what would go.
+(cron or a systemd timer, see docs/enquiries.md); --dry-run shows what would go.
 """
 
 import datetime

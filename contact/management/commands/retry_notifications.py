@@ -1,7 +1,7 @@
 """
 Send again the enquiry emails that are still pending or failed.
 
-Run it every few minutes in production (cron or a systemd timer, see README.md). With the default
+Run it every few minutes in production (cron or a systemd timer, see docs/enquiries.md). With the default
 ImmediateBackend the mails go out while the command runs; with a task worker configured in TASKS
 the command only enqueues them.
 """
