@@ -26,7 +26,7 @@ help:
 	@echo "make test       lint, then the whole test suite (what CI runs)"
 	@echo "make test-fast  the suite without the real-browser tests, for quick checks"
 	@echo "make format     format the code with ruff"
-	@echo "make bench      load-test the site against the framework floor (see bench/README.md)"
+	@echo "make bench      load-test the site against its floors and check the targets (bench/README.md)"
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \

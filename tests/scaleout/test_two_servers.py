@@ -15,10 +15,8 @@ for a client address of its own in X-Forwarded-For. Skipped, with the reason, wh
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -28,6 +26,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from bench.server import Gunicorn, collect_static, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 POSTGRES = "postgresql://postgres@127.0.0.1:5432"
@@ -70,60 +70,12 @@ def _claim_redis_database():
 
 
 def _free_ports(count: int) -> list[int]:
-    found = []
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        found.append(port)
-        if len(found) == count:
-            return found
-    pytest.fail(f"no {count} free ports in {PORTS}")
-
-
-def _static_files_are_collected() -> bool:
-    """The production settings need the hashed-name manifest; collect only when sources changed."""
-    manifest = ROOT / "staticfiles" / "staticfiles.json"
-    if not manifest.exists():
-        return False
-    built = manifest.stat().st_mtime
-    sources = [*(ROOT / "static").rglob("*"), ROOT / "requirements.txt"]
-    return all(path.stat().st_mtime <= built for path in sources if path.is_file())
-
-
-class Server:
-    def __init__(self, port: int, env: dict[str, str], log: Path) -> None:
-        self.base = f"http://127.0.0.1:{port}"
-        self.log = log
-        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")]
-        command += ["--bind", f"127.0.0.1:{port}", "--no-control-socket", "clinic.wsgi"]
-        with log.open("w") as stream:
-            self.process = subprocess.Popen(
-                command, env=env, cwd=ROOT, stdout=stream, stderr=subprocess.STDOUT
-            )
-
-    def wait(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"gunicorn exited:\n{self.log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        pytest.fail(f"gunicorn did not answer within {timeout}s:\n{self.log.read_text()[-3000:]}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+    found: list[int] = []
+    while len(found) < count:
+        port = free_port(PORTS)
+        if port not in found:
+            found.append(port)
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -160,11 +112,9 @@ def cluster(tmp_path_factory):
     servers = []
     try:
         manage = [sys.executable, str(ROOT / "manage.py")]
-        steps = [["migrate", "--noinput", "-v0"], ["seed_content"]]
-        if not _static_files_are_collected():
-            steps.append(["collectstatic", "--noinput", "-v0"])
-        for step in steps:
+        for step in (["migrate", "--noinput", "-v0"], ["seed_content"]):
             subprocess.run([*manage, *step], env=env, cwd=ROOT, check=True, capture_output=True)
+        collect_static(env)
         subprocess.run(
             [*manage, "createsuperuser", "--noinput", "--username", STAFF[0], "--email", "editor@example.sg"],
             env={**env, "DJANGO_SUPERUSER_PASSWORD": STAFF[1]},
@@ -172,9 +122,11 @@ def cluster(tmp_path_factory):
             check=True,
             capture_output=True,
         )
-        servers = [Server(port, env, workdir / f"gunicorn-{port}.log") for port in _free_ports(2)]
+        servers = [
+            Gunicorn(env=env, port=port, log=workdir / f"gunicorn-{port}.log") for port in _free_ports(2)
+        ]
         for server in servers:
-            server.wait()
+            server.wait_until_answering(timeout=30)
         yield servers, f"{POSTGRES}/{name}"
     finally:
         for server in servers:
@@ -206,10 +158,10 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read().decode()
 
-    def log_in(self, server: Server) -> None:
-        _, _, page = self.request(server.base + "/admin/login/")
+    def log_in(self, server: Gunicorn) -> None:
+        _, _, page = self.request(server.url + "/admin/login/")
         status, headers, _ = self.request(
-            server.base + "/admin/login/",
+            server.url + "/admin/login/",
             {
                 "csrfmiddlewaretoken": csrf_token(page),
                 "username": STAFF[0],
@@ -293,9 +245,9 @@ def enquiry(page: str) -> dict[str, str]:
     }
 
 
-def send_enquiry(browser: Browser, server: Server) -> int:
-    _, _, page = browser.request(server.base + "/contact/")
-    status, _, _ = browser.request(server.base + "/contact/", enquiry(page))
+def send_enquiry(browser: Browser, server: Gunicorn) -> int:
+    _, _, page = browser.request(server.url + "/contact/")
+    status, _, _ = browser.request(server.url + "/contact/", enquiry(page))
     return status
 
 
@@ -303,10 +255,10 @@ def test_a_staff_login_on_one_server_is_valid_on_the_other(cluster):
     (first, second), _ = cluster
     staff = Browser()
     staff.log_in(first)
-    status, _, page = staff.request(second.base + "/admin/")
+    status, _, page = staff.request(second.url + "/admin/")
     assert status == 200
     assert "Site administration" in page or "Articles and enquiries" in page
-    assert Browser().request(second.base + "/admin/")[0] == 302  # and nobody else is let in
+    assert Browser().request(second.url + "/admin/")[0] == 302  # and nobody else is let in
 
 
 def test_the_enquiry_rate_limit_counts_across_both_servers(cluster):
@@ -328,7 +280,7 @@ def test_enquiries_sent_at_once_to_both_servers_are_all_stored_with_unique_refer
         patient = Browser(f"198.51.100.{number + 1}")
         server = servers[number % 2]
         status = send_enquiry(patient, server)
-        _, _, thanks = patient.request(servers[(number + 1) % 2].base + "/contact/thanks/")  # the other one
+        _, _, thanks = patient.request(servers[(number + 1) % 2].url + "/contact/thanks/")  # the other one
         found = re.search(r"NAC-[2-9A-Z]{4}-[2-9A-Z]{4}", thanks)
         return status, found.group(0) if found else ""
 
@@ -345,38 +297,38 @@ def test_enquiries_sent_at_once_to_both_servers_are_all_stored_with_unique_refer
 def test_an_article_edit_through_one_server_is_served_fresh_by_the_other(cluster):
     (first, second), _ = cluster
     visitor = Browser("203.0.113.30")
-    before = visitor.request(second.base + CONDITION)  # rendered, and kept in the shared cache
-    assert before[0] == 200 and visitor.request(second.base + CONDITION)[2] == before[2]
+    before = visitor.request(second.url + CONDITION)  # rendered, and kept in the shared cache
+    assert before[0] == 200 and visitor.request(second.url + CONDITION)[2] == before[2]
 
     editor = Browser()
     editor.log_in(first)
-    _, _, listing = editor.request(first.base + "/admin/conditions/condition/?q=hemifacial")
+    _, _, listing = editor.request(first.url + "/admin/conditions/condition/?q=hemifacial")
     change = re.search(r'href="(/admin/conditions/condition/\d+/change/)[^"]*"', listing).group(1)
-    _, _, form_page = editor.request(first.base + change)
+    _, _, form_page = editor.request(first.url + change)
     fields = form_fields(form_page, "condition_form")
     new_summary = f"An edit made on one server, {uuid.uuid4().hex[:8]}."
     fields = [[name, new_summary if name == "summary" else value] for name, value in fields]
-    status, _, page = editor.request(first.base + change, fields)
+    status, _, page = editor.request(first.url + change, fields)
     assert status == 302, re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
 
-    status, headers, after = visitor.request(second.base + CONDITION)
+    status, headers, after = visitor.request(second.url + CONDITION)
     assert status == 200
     assert new_summary in after
     assert headers["ETag"] != before[1]["ETag"]
-    assert new_summary in visitor.request(second.base + "/conditions/")[2]  # the list too
+    assert new_summary in visitor.request(second.url + "/conditions/")[2]  # the list too
 
 
 def test_new_clinic_details_saved_through_one_server_show_on_the_other_at_once(cluster):
     (first, second), _ = cluster
     visitor = Browser("203.0.113.40")
-    visitor.request(second.base + "/")  # cached on the other server's side
+    visitor.request(second.url + "/")  # cached on the other server's side
     editor = Browser()
     editor.log_in(first)
-    _, _, form_page = editor.request(first.base + "/admin/clinic/clinicprofile/1/change/")
+    _, _, form_page = editor.request(first.url + "/admin/clinic/clinicprofile/1/change/")
     fields = [
         [name, "+65 6111 2233" if name == "phone" else value]
         for name, value in form_fields(form_page, "clinicprofile_form")
     ]
-    assert editor.request(first.base + "/admin/clinic/clinicprofile/1/change/", fields)[0] == 302
+    assert editor.request(first.url + "/admin/clinic/clinicprofile/1/change/", fields)[0] == 302
     for page in ["/", CONDITION]:
-        assert 'href="tel:+6561112233"' in visitor.request(second.base + page)[2]
+        assert 'href="tel:+6561112233"' in visitor.request(second.url + page)[2]
