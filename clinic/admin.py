@@ -1,19 +1,40 @@
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import BadRequest, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from clinic.models import ClinicProfile
 
 
 @admin.register(ClinicProfile)
 class ClinicProfileAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "email"]
+    list_display = ["name", "phone", "email", "missing_details"]
     fieldsets = [
         (None, {"fields": ["name", "tagline"]}),
-        ("How patients reach you", {"fields": ["phone", "email", "address", "opening_hours", "reply_time"]}),
+        (
+            "How patients reach you",
+            {"fields": ["phone", "email", "address", "map_url", "opening_hours", "reply_time"]},
+        ),
     ]
+
+    @admin.display(description="not shown to patients (empty)")
+    def missing_details(self, profile: ClinicProfile) -> str:
+        return ", ".join(profile.missing_public_details()) or "-"
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None
+    ) -> HttpResponse:
+        # Only when the page is shown, not on the save that leaves it (its own message follows).
+        profile = self.get_object(request, object_id)
+        if request.method == "GET" and profile is not None and (missing := profile.missing_public_details()):
+            messages.warning(
+                request,
+                f"Patients do not see these details because they are empty: {', '.join(missing)}. "
+                "Fill them in to show them in the site's footer, on the home page and on the "
+                "write-in page (and to search engines).",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # One profile only: it is seeded, then edited.

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.core.validators import URLValidator
 from django.db import DEFAULT_DB_ALIAS, models
 from django.db.models import Q, Subquery
 
@@ -29,6 +30,19 @@ class ClinicProfile(models.Model):
     opening_hours = models.TextField(
         blank=True, help_text="Opening hours, one line per row, e.g. 'Mon to Fri: 9am to 5pm'."
     )
+    map_url = models.URLField(
+        "map link",
+        max_length=500,
+        blank=True,
+        # Its own code: the admin form would swap a plain "invalid" for its generic message.
+        validators=[
+            URLValidator(
+                schemes=["https"], message="Enter a full link that starts with https://.", code="https"
+            )
+        ],
+        help_text="A link to the clinic on a map (for example Google Maps or OneMap), starting with "
+        "https://. Shown next to the address.",
+    )
     reply_time = models.CharField(
         max_length=120,
         default="within two working days",
@@ -52,6 +66,17 @@ class ClinicProfile(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
+
+    # Shown to patients (footer, home, write-in page, search engines) only when filled in.
+    PUBLIC_DETAILS = ("tagline", "email", "address", "opening_hours", "map_url")
+
+    def missing_public_details(self) -> list[str]:
+        """The names, as staff see them, of the public details left empty."""
+        return [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.PUBLIC_DETAILS
+            if not getattr(self, name).strip()
+        ]
 
     @property
     def phone_href(self) -> str:

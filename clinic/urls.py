@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.http import require_safe
-from django.views.generic import TemplateView
 
 from clinic import views
 from conditions import views as condition_views
@@ -12,7 +11,7 @@ from conditions.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("privacy/", TemplateView.as_view(template_name="clinic/privacy.html"), name="privacy"),
+    path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     # Django's sitemap view answers any method; like every other public page, GET and HEAD only.

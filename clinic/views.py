@@ -1,21 +1,53 @@
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from clinic import pagecache
+from clinic.models import ClinicProfile
+from clinic.structured_data import medical_clinic, to_script_json
+from contact.views import THANKS_COOKIE_MAX_AGE
 
 logger = logging.getLogger(__name__)
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    # The same for every visitor: rendered once per change of the clinic details (or deploy).
-    return pagecache.cached_page(request, parts=["home"], render=lambda: render(request, "clinic/home.html"))
+    # The same for every visitor: rendered once per change of the clinic details (or deploy). The
+    # structured data names the site's address, so the address is part of the page's version.
+    url = request.build_absolute_uri(reverse("home"))
+
+    def render_home() -> HttpResponse:
+        data = medical_clinic(
+            clinic=ClinicProfile.load(),
+            url=url,
+            logo_url=request.build_absolute_uri(static("img/icon-512.png")),
+        )
+        json_ld = mark_safe(to_script_json(data))  # noqa: S308 (escaped for <script> by to_script_json)
+        return render(request, "clinic/home.html", {"json_ld": json_ld})
+
+    return pagecache.cached_page(request, parts=["home", url], render=render_home)
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice. Its periods come from the settings that enforce them, so it cannot
+    promise one thing while the site does another."""
+    context = {
+        "retention_months": settings.CONTACT_RETENTION_MONTHS,
+        "rate_limit_minutes": max(1, settings.CONTACT_RATE_LIMIT_WINDOW // 60),
+        "result_link_days": max(1, settings.GRADING_RESULT_MAX_AGE // 86400),
+        "thanks_cookie_minutes": max(1, THANKS_COOKIE_MAX_AGE // 60),
+    }
+    return render(request, "clinic/privacy.html", context)
 
 
 @never_cache

@@ -26,7 +26,7 @@ class PublicPageSitemap(Sitemap):
     priority = 0.5
 
     def items(self) -> list[str]:
-        return ["home", "conditions:list", "grading:calculator", "privacy"]
+        return ["home", "conditions:list", "grading:index", "grading:calculator", "privacy"]
 
     def location(self, name: str) -> str:
         return reverse(name)

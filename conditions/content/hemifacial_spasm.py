@@ -65,19 +65,13 @@ ear. This is called tinnitus. These problems are more likely as the condition go
 - moving your face, such as when you eat
 
 The spasms can even carry on while you sleep.
-
-### How severe are my spasms?
-
-Our hemifacial spasm grading calculator asks a few short questions. They are about where your spasms \
-are and how they affect your sight. You get an estimate of how severe they are, to talk over with \
-your doctor. It does not give a diagnosis.
 """
 
 CAUSES = """\
 Most often, a blood vessel presses on the facial nerve. It presses just where the nerve leaves the \
 brainstem. (The brainstem is the lowest part of the brain. It joins the brain to the spinal cord.) \
 The pressure irritates the nerve. The nerve then sends extra signals that make the face muscles \
-twitch. The drawing in the treatment section shows this.
+twitch. The top half of the drawing at the end of this section shows this.
 
 A similar thing causes trigeminal neuralgia. In that painful face condition, a blood vessel presses \
 on a different nerve in the head.
@@ -124,7 +118,7 @@ Your treatment is planned just for you. It depends on the cause and how severe y
 also depends on how well each treatment works for you, and what you prefer.
 
 Tablets or injections are often tried first. There are three main choices, shown below. Before your \
-visit, you can use our grading calculator to rate your spasms. Bring the result to talk it over.
+visit, you can use our severity calculator to rate your spasms. Bring the result to talk it over.
 """
 
 OUTLOOK = """\
@@ -213,10 +207,11 @@ Botulinum toxin type A is often called by a brand name, Botox. A doctor puts ver
 into the muscles that twitch, using a fine needle. These are most often around the eye and in the \
 face. The toxin makes those muscles weaker, so they twitch less.
 
-- This is the most common treatment. About 85 to 95 in every 100 people with hemifacial spasm have it.
-- It works well for most people.
-- Each dose lasts about 3 to 6 months. Then the twitching comes back. So you need more injections \
-every few months.
+- This is the most common treatment.
+- It works well for most people. About 85 to 95 in every 100 people who have the injections find \
+their spasms ease a lot.
+- Each dose usually lasts about 3 to 4 months, and for some people up to 6. Then the twitching comes \
+back. So you need more injections every few months.
 - Side effects can include a droopy eyelid, a dry or watery eye, or a weak face for a while. They \
 usually wear off.
 """,
@@ -240,14 +235,14 @@ other treatments do not help enough, MVD can work very well.
 - The surgeon makes a small opening in the skull behind the ear. This is keyhole surgery.
 - Using a microscope, the surgeon gently moves the blood vessel off the nerve.
 - A small soft pad is placed between the vessel and the nerve. It is often made of Teflon. It keeps \
-the two apart, as the drawing shows.
+the two apart. The drawing in the Causes section shows this.
 - Scans that guide the surgeon, and checks on the nerves during the operation, help keep it safe.
 
 ### Results
 
 - As soon as the pressure is off, the cause of the spasms is gone. For many people the spasms stop \
 soon after. For others they fade slowly over weeks or months.
-- MVD can stop hemifacial spasm for good in most people.
+- MVD can stop hemifacial spasm for good in most people: about 85 in every 100.
 - As it is keyhole surgery, most people get better quite fast.
 
 ### Risks
@@ -311,6 +306,15 @@ operation on the head
             "url": "https://doi.org/10.1159/000330396",
         },
         {
+            "title": (
+                "Asian over-representation among patients with hemifacial spasm compared to patients "
+                "with cranial-cervical dystonia"
+            ),
+            "source": "Wu Y, Davidson AL, Pan T, Jankovic J. Journal of the Neurological Sciences 298(1-2):61-63",
+            "year": 2010,
+            "url": "https://doi.org/10.1016/j.jns.2010.08.017",
+        },
+        {
             "title": "Hemifacial spasm and neurovascular compression",
             "source": "Lu AY, et al. The Scientific World Journal 2014:349319",
             "year": 2014,
@@ -321,16 +325,17 @@ operation on the head
         {
             "file": "mvd-schematic.png",
             "alt": (
-                "Two labelled drawings. Before: a looped blood vessel presses on the facial nerve "
-                "where it leaves the brainstem. After the operation: a small soft Teflon pad sits "
-                "between the vessel and the nerve, which is now free."
+                "Two labelled drawings, one above the other. Before: a looped blood vessel presses on "
+                "the facial nerve where it leaves the brainstem. After MVD: a soft Teflon pad sits "
+                "between the vessel and the nerve."
             ),
             "caption": (
-                "Before: a blood vessel presses on the facial nerve where it leaves the brainstem. "
-                "This can cause the spasms. After an MVD operation: a small soft pad keeps the vessel "
-                "off the nerve. Simple drawing, not to scale."
+                "Top: a blood vessel presses on the facial nerve where it leaves the brainstem. This "
+                "can cause the spasms. Bottom: after an operation called microvascular decompression "
+                "(MVD), a small soft pad, often made of Teflon, keeps the vessel off the nerve. Simple "
+                "drawing, not to scale."
             ),
-            "section": "treatments",
+            "section": "causes",
         }
     ],
     "related": ["trigeminal-neuralgia"],

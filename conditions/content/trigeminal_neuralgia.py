@@ -36,7 +36,7 @@ SYMPTOMS = """\
 
 - It comes on suddenly and is very strong.
 - People often say it feels like an electric shock, a stab or a shooting pain.
-- Each attack lasts from a second or two up to about 2 minutes.
+- Each attack lasts from less than a second up to 2 minutes.
 - It is usually on one side of the face only.
 - It is most often felt in the cheek, jaw, teeth, gums or lips. Less often it is around the eye or \
 forehead.
@@ -55,7 +55,7 @@ forehead.
 ### Attacks come and go
 
 Attacks often come in bouts that last for days, weeks or months. Then the pain may stop for months \
-or even years. Over time, these pain-free spells can get shorter.
+or even years. For some people, these pain-free spells get shorter over time.
 
 The pain is often felt in the teeth or jaw. So many people see a dentist first.
 """
@@ -102,8 +102,9 @@ Common painkillers, such as paracetamol, do not usually help this kind of pain.
 """
 
 OUTLOOK = """\
-Trigeminal neuralgia is usually a long-term condition. It often comes and goes. Over time the \
-pain-free spells may get shorter. The attacks may also get harder to control.
+Trigeminal neuralgia is usually a long-term condition. It often comes and goes. For some people the \
+pain-free spells get shorter, or the attacks get harder to control. For many others it stays the \
+same or gets better with treatment.
 
 With treatment, many people get good control of their pain. Medicines help most people at first. \
 If they stop working, or cause side effects, an operation or another procedure often helps.
@@ -173,8 +174,8 @@ first made to treat fits (epilepsy). They calm the nerve, so it sends fewer pain
 your doctor tells you to.
 - Side effects can include feeling sleepy, dizzy or unsteady. You may need blood tests to check for \
 problems.
-- In Singapore, a gene blood test is usually done before you start carbamazepine. Some people of \
-Asian background carry a gene that raises the risk of a rare but serious skin reaction.
+- In Singapore, people of Asian background usually have a gene blood test before they start \
+carbamazepine. Some carry a gene that raises the risk of a rare but serious skin reaction.
 - Over time the medicine may work less well. If so, talk to your doctor about other choices.
 """,
         },
@@ -265,6 +266,12 @@ medicine such as carbamazepine
             "source": "Bendtsen L, et al. The Lancet Neurology 19:784-796",
             "year": 2020,
             "url": "https://doi.org/10.1016/S1474-4422(20)30233-7",
+        },
+        {
+            "title": "Recommendations for HLA-B*1502 genotype testing prior to initiation of carbamazepine in new patients",
+            "source": "Health Sciences Authority and Ministry of Health, Singapore",
+            "year": 2013,
+            "url": "https://www.hsa.gov.sg/announcements/recommendations-for-hla-b-1502-genotype-testing-prior-to-initiation-of-carbamazepine-in-new-patients-1/",
         },
         {
             "title": "Trigeminal neuralgia",

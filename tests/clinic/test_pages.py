@@ -98,3 +98,85 @@ def test_400_page_keeps_the_site_look(client, settings):
     response = client.get("/bad/")
     assert response.status_code == 400
     assertContains(response, "could not understand", status_code=400)
+
+
+# --- Identity, icons and the clinic's details ------------------------------------------------
+
+
+def full_profile(**overrides) -> ClinicProfile:
+    fields = {
+        "name": "Neuro Asia Care",
+        "tagline": "Neurosurgery specialist clinic, Singapore",
+        "phone": "+65 6592 6871",
+        "email": "care@clinic.example.sg",
+        "address": "1 Example Road\nSingapore 000000",
+        "opening_hours": "Mon to Fri: 9am to 5pm",
+        "map_url": "https://maps.example.org/?q=clinic",
+    }
+    profile = ClinicProfile(**{**fields, **overrides})
+    profile.save()
+    return profile
+
+
+def test_home_page_title_is_its_own_not_the_condition_list_title(client):
+    home = client.get(reverse("home")).content.decode()
+    listing = client.get(reverse("conditions:list")).content.decode()
+    title = home.split("<title>")[1].split("</title>")[0]
+    assert title == "Neurosurgery specialist clinic, Singapore | Neuro Asia Care"
+    assert title != listing.split("<title>")[1].split("</title>")[0]
+
+
+def test_favicon_ico_answers_200_at_the_site_root(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_every_page_names_its_icons_and_manifest(client):
+    html = client.get(reverse("privacy")).content.decode()
+    for link in [
+        '<link rel="icon" href="/favicon.ico" sizes="32x32">',
+        '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">',
+        '<link rel="apple-touch-icon" href="/static/img/apple-touch-icon.png">',
+        '<link rel="manifest" href="/static/site.webmanifest">',
+    ]:
+        assert link in html
+
+
+def test_admin_pages_carry_the_site_favicon(client, admin_client):
+    assertContains(client.get(reverse("admin:login")), 'href="/static/img/favicon.svg"')
+    assertContains(admin_client.get(reverse("admin:index")), 'href="/static/img/favicon.svg"')
+
+
+def test_clinic_details_show_on_home_footer_and_write_in_page_when_set(client):
+    full_profile()
+    for name in ["home", "contact:form", "privacy"]:
+        html = client.get(reverse(name)).content.decode()
+        assert '<a href="mailto:care@clinic.example.sg">' in html
+        assert "1 Example Road<br>Singapore 000000" in html
+        assert "Mon to Fri: 9am to 5pm" in html
+        assert '<a href="https://maps.example.org/?q=clinic">' in html
+    home = client.get(reverse("home")).content.decode()
+    assert home.count("1 Example Road<br>") == 2, "on the home page and in the footer"
+
+
+def test_empty_clinic_details_leave_no_heading_or_label_behind(client):
+    full_profile(email="", address="", opening_hours="", map_url="")
+    for name in ["home", "contact:form"]:
+        html = client.get(reverse(name)).content.decode()
+        for label in ["<dt>Email</dt>", "<dt>Address</dt>", "<dt>Opening hours</dt>", "on a map"]:
+            assert label not in html
+        assert '<a href="tel:+6565926871">+65 6592 6871</a>' in html
+
+
+def test_footer_emergency_number_is_a_tel_link(client):
+    assertContains(client.get(reverse("home")), '<a href="tel:995">995</a>')
+
+
+def test_calculator_index_lists_the_calculator(client):
+    response = client.get(reverse("grading:index"))
+    assert response.status_code == 200
+    assertContains(response, "<h1>Calculators</h1>")
+    assertContains(response, f'href="{reverse("grading:calculator")}"')
+    assert reverse("grading:index") == "/grading/"

@@ -129,3 +129,43 @@ def test_a_cached_profile_from_before_a_new_field_is_read_again(seeded, django_a
     with django_assert_num_queries(1):
         loaded = ClinicProfile.load()
     assert loaded.phone == saved.phone
+
+
+def test_admin_warns_staff_which_public_details_are_empty(client, seeded):
+    admin = User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1")
+    client.force_login(admin)
+    url = reverse("admin:clinic_clinicprofile_change", args=[1])
+    response = client.get(url)
+    assertContains(
+        response,
+        "Patients do not see these details because they are empty: email, address, opening hours, map link.",
+    )
+    changelist = client.get(reverse("admin:clinic_clinicprofile_changelist"))
+    assertContains(changelist, "email, address, opening hours, map link")
+
+
+def test_admin_says_nothing_when_every_public_detail_is_filled_in(client, seeded):
+    ClinicProfile.objects.filter(pk=1).update(
+        email="care@clinic.example.sg",
+        address="1 Example Road",
+        opening_hours="Mon to Fri: 9am to 5pm",
+        map_url="https://maps.example.org/?q=clinic",
+    )
+    admin = User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1")
+    client.force_login(admin)
+    response = client.get(reverse("admin:clinic_clinicprofile_change", args=[1]))
+    assert response.status_code == 200
+    assert "Patients do not see" not in response.content.decode()
+    assert ClinicProfile.objects.get().missing_public_details() == []
+
+
+def test_the_map_link_must_be_https(client, seeded):
+    admin = User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1")
+    client.force_login(admin)
+    form = {"name": "Neuro Asia Care", "phone": "+65 6592 6871", "reply_time": "soon"}
+    url = reverse("admin:clinic_clinicprofile_change", args=[1])
+    response = client.post(url, {**form, "map_url": "http://maps.example.org/"})
+    assert response.status_code == 200
+    assertContains(response, "Enter a full link that starts with https://.")
+    assert client.post(url, {**form, "map_url": "https://maps.example.org/"}).status_code == 302
+    assert ClinicProfile.objects.get().map_url == "https://maps.example.org/"

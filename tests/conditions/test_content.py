@@ -8,6 +8,7 @@ import ast
 import hashlib
 import os
 import re
+import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
@@ -48,8 +49,13 @@ URGENCY_KEYS = ["routine", "urgent", "emergency"]
 MAX_GRADE = 8  # Flesch-Kincaid; the writing target is about 7 (reading age ~12).
 RUN_LENGTH = 12  # words in a row that may not match a seed document
 
-CONTENT_DIR = Path(__file__).resolve().parents[2] / "conditions" / "content"
-SEEDS_DIR = Path(os.environ.get("CLINIC_SEEDS_DIR", "/work/shared/seeds"))
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CONTENT_DIR = PROJECT_ROOT / "conditions" / "content"
+# The source documents sit beside the project (CI clones it with ../shared next to it).
+SEEDS_DIR = Path(os.environ.get("CLINIC_SEEDS_DIR") or PROJECT_ROOT.parent / "shared" / "seeds")
+# A figure is about 350 px wide on a 390 px phone; its labels must still be 14 px there.
+PHONE_FIGURE_WIDTH = 350
+MIN_LABEL_PX = 14
 # Hashes of every 12-word run of the seed documents, so the check runs where the seeds are not
 # present (CI) without copying their text into the project. Rebuilt by
 # `python -c "from tests.conditions.test_content import write_seed_fingerprints; write_seed_fingerprints()"`.
@@ -195,7 +201,10 @@ def test_hemifacial_spasm_gives_the_three_treatments_with_their_verdicts():
     assert [t["verdict_kind"] for t in treatments] == ["not-effective", "repeat", "once"]
     medicines, injections, mvd = (t["body"] for t in treatments)
     assert all(drug in medicines for drug in ("baclofen", "clonazepam", "carbamazepine"))
-    assert "3 to 6 months" in injections and "85 to 95" in injections
+    assert "3 to 4 months" in injections
+    # 85-95% is the share of patients the injections help (Rosenstengel 2012, Wang and Jankovic
+    # 1998), not the share of patients who have them.
+    assert "85 to 95 in every 100 people who have the injections find their spasms ease" in injections
     assert "Teflon" in mvd and "hearing loss" in mvd and "keyhole" in mvd
 
 
@@ -247,6 +256,53 @@ def test_hemifacial_spasm_shows_the_mvd_schematic_with_its_svg_source():
     assert [f["file"] for f in figures] == ["mvd-schematic.png"]
     assert (FIGURES_DIR / "mvd-schematic.svg").is_file()
     assert "Teflon" in figures[0]["alt"] and "brainstem" in figures[0]["alt"]
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: a["slug"])
+def test_text_that_points_to_a_drawing_is_where_the_drawing_is_or_names_its_section(article):
+    figure_sections = {figure["section"] for figure in article["figures"]}
+    for label, text in _markdown_parts(article):
+        for sentence in re.findall(r"[^.]*\bdrawing\b[^.]*\.", text):
+            section = label.removeprefix("section:")
+            if section in figure_sections:
+                # Figures come after their section's text: the words must send the reader down.
+                assert "end of this section" in sentence, (
+                    f"{label}: {sentence!r} should say where the drawing is"
+                )
+            else:
+                named = [s for s in figure_sections if s.replace("-", " ") in sentence.lower()]
+                assert named, f"{label}: {sentence!r} refers to a drawing that is not in its section"
+
+
+def test_the_mvd_drawing_sits_in_causes_where_the_text_first_refers_to_it():
+    (figure,) = BY_SLUG["hemifacial-spasm"]["figures"]
+    assert figure["section"] == "causes"
+    assert "drawing at the end of this section" in BY_SLUG["hemifacial-spasm"]["sections"]["causes"]
+
+
+def _svg(path: Path) -> tuple[float, float, list[tuple[str, float]]]:
+    """An SVG's viewBox width and height, and its labels with their font sizes."""
+    root = ET.parse(path).getroot()  # noqa: S314 (a file of this repository, not user input)
+    _, _, width, height = (float(n) for n in root.get("viewBox").split())
+    labels = [
+        ("".join(text.itertext()).strip(), float(text.get("font-size")))
+        for text in root.iter("{http://www.w3.org/2000/svg}text")
+    ]
+    return width, height, labels
+
+
+@pytest.mark.parametrize("figure", [f for a in ARTICLES for f in a["figures"]], ids=lambda f: f["file"])
+def test_every_label_of_a_figure_is_at_least_14px_on_a_phone(figure):
+    width, _, labels = _svg(FIGURES_DIR / Path(figure["file"]).with_suffix(".svg"))
+    assert labels
+    for text, size in labels:
+        assert size * PHONE_FIGURE_WIDTH / width >= MIN_LABEL_PX, f"{text!r} is too small on a phone"
+
+
+def test_the_mvd_png_is_the_svg_drawn_1200_pixels_wide():
+    width, height, _ = _svg(FIGURES_DIR / "mvd-schematic.svg")
+    with Image.open(FIGURES_DIR / "mvd-schematic.png") as image:
+        assert image.size == (1200, round(1200 * height / width))
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=lambda a: a["slug"])
