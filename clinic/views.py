@@ -3,7 +3,7 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -62,6 +62,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
         logger.warning("health check: database unavailable", exc_info=True)
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers (and Django's admin) ask for without a <link>: the hashed
+    static copy, so it is cached like every other static file."""
+    return redirect(static("img/favicon.ico"))
 
 
 @require_safe

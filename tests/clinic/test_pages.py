@@ -1,7 +1,10 @@
+from pathlib import Path
+
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import DatabaseError
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertTemplateUsed
+from pytest_django.asserts import assertContains, assertRedirects, assertTemplateUsed
 
 from clinic.models import ClinicProfile
 
@@ -126,17 +129,17 @@ def test_home_page_title_is_its_own_not_the_condition_list_title(client):
     assert title != listing.split("<title>")[1].split("</title>")[0]
 
 
-def test_favicon_ico_answers_200_at_the_site_root(client):
+def test_favicon_ico_at_the_site_root_leads_to_the_icon(client):
     response = client.get("/favicon.ico")
-    assert response.status_code == 200
-    assert response.headers["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
-    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assertRedirects(response, "/static/img/favicon.ico", status_code=302, fetch_redirect_response=False)
+    icon = Path(finders.find("img/favicon.ico")).read_bytes()
+    assert icon[:4] == b"\x00\x00\x01\x00"  # an ICO file
 
 
 def test_every_page_names_its_icons_and_manifest(client):
     html = client.get(reverse("privacy")).content.decode()
     for link in [
-        '<link rel="icon" href="/favicon.ico" sizes="32x32">',
+        '<link rel="icon" href="/static/img/favicon.ico" sizes="32x32">',
         '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">',
         '<link rel="apple-touch-icon" href="/static/img/apple-touch-icon.png">',
         '<link rel="manifest" href="/static/site.webmanifest">',
