@@ -421,4 +421,9 @@ def test_assess_agrees_with_smc_grade_and_jankovic_score_when_consistent(given_a
 def test_smc_grade_names_the_questions_of_rule_e_too():
     with pytest.raises(InconsistentAnswers) as caught:
         smc_grade(periocular=False, other_regions=False, vision_interference=True, disfiguring_asymmetry=True)
-    assert caught.value.fields == ("periocular", "other_regions", "vision_interference", "disfiguring_asymmetry")
+    assert caught.value.fields == (
+        "periocular",
+        "other_regions",
+        "vision_interference",
+        "disfiguring_asymmetry",
+    )
