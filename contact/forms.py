@@ -91,7 +91,7 @@ class EnquiryForm(forms.Form):
     remove_result = forms.BooleanField(
         label="Remove the result from my message",
         required=False,
-        help_text="Tick this if you would rather not send your result. Your message is sent without it.",
+        help_text="Tick this if you would rather not send your result. Your message will then be sent without it.",
     )
     result = forms.CharField(required=False, widget=forms.HiddenInput)
     consent = forms.BooleanField(

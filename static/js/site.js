@@ -21,11 +21,20 @@
     summary.focus();
   }
 
+  // Today in the site's time zone (the one the page names), as the calculator dates its results.
+  function today(timeZone) {
+    var options = { day: "numeric", month: "long", year: "numeric" };
+    try {
+      return new Date().toLocaleDateString("en-SG", timeZone ? Object.assign({ timeZone: timeZone }, options) : options);
+    } catch (error) {
+      return new Date().toLocaleDateString("en-SG", options); // a zone this browser does not know
+    }
+  }
+
   function prepareForPrint() {
-    var today = new Date().toLocaleDateString("en-SG", { day: "numeric", month: "long", year: "numeric" });
     var dates = document.querySelectorAll("[data-print-date]");
     for (var i = 0; i < dates.length; i += 1) {
-      dates[i].textContent = today;
+      dates[i].textContent = today(dates[i].getAttribute("data-time-zone"));
     }
     var links = document.querySelectorAll("main a[href]");
     for (var j = 0; j < links.length; j += 1) {
