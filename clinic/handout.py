@@ -28,11 +28,14 @@ def qr_svg(address: str) -> SafeString:
     """A QR code of `address` as inline SVG markup.
 
     Drawn with one path and the `stroke` presentation attribute, never a style attribute (which
-    the CSP's style-src 'self' would block). No width or height: print.css sizes it. Medium error
-    correction survives a creased or smudged printout.
+    the CSP's style-src 'self' would block). No width or height: print.css sizes it. Error
+    correction level L (segno raises it when that fits in the same size): a result's address is
+    long, and fewer, larger modules scan better from a 3 cm printout than more correction does.
+    Making one costs a few milliseconds (segno tries all eight masks); pages are cached, and a
+    result's code is made when its page or htmx result is (see docs/calculator.md).
     """
     try:
-        code = segno.make(address, error="m", micro=False)
+        code = segno.make(address, error="l", micro=False)
     except segno.DataOverflowError:  # over ~2,300 characters: no real page address is that long
         return SafeString("")
     # segno builds the markup itself from the code's modules; the address is not written into it.

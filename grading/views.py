@@ -65,7 +65,8 @@ def calculator(request: HtmxHttpRequest) -> HttpResponse:
         context = {"form": SeverityForm(), "state": "empty", "handoff_error": str(error)}
         return render(request, TEMPLATE, context, status=400)
     form = SeverityForm(initial=initial_from_answers(result.answers))
-    return render(request, TEMPLATE, {"form": form, **_result_context(request, result)})
+    # The page's own token, so that its printed address is the one in the address bar.
+    return render(request, TEMPLATE, {"form": form, **_result_context(request, result, token=token)})
 
 
 def _answer(request: HtmxHttpRequest) -> HttpResponse:
@@ -87,8 +88,8 @@ def _answer(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, TEMPLATE, {"form": form, "state": "check"}, status=status)
 
 
-def _result_context(request: HttpRequest, result: CalculatorResult) -> dict:
-    token = sign_result(result)
+def _result_context(request: HttpRequest, result: CalculatorResult, *, token: str = "") -> dict:
+    token = token or sign_result(result)
     path = result_path(token)
     answers = answer_summary(result.answers)
     address = page_address(request, path)
