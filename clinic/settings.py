@@ -284,9 +284,6 @@ LOGGING = {
     },
 }
 
-# How long a signed calculator result stays valid for the enquiry form (seconds).
-GRADING_RESULT_MAX_AGE = env_int("DJANGO_GRADING_RESULT_MAX_AGE", 7 * 24 * 3600)
-
 # --- Write-in enquiries (contact app) ----------------------------------------------------------
 # When the two mails about a new enquiry are sent:
 # - "request" (default): right after the enquiry is saved, through django.tasks (TASKS above; with

@@ -44,7 +44,6 @@ def privacy(request: HttpRequest) -> HttpResponse:
     context = {
         "retention_months": settings.CONTACT_RETENTION_MONTHS,
         "rate_limit_minutes": max(1, settings.CONTACT_RATE_LIMIT_WINDOW // 60),
-        "result_link_days": max(1, settings.GRADING_RESULT_MAX_AGE // 86400),
         "thanks_cookie_minutes": max(1, THANKS_COOKIE_MAX_AGE // 60),
     }
     return render(request, "clinic/privacy.html", context)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from contact.calculator import describe_result
+from contact.calculator import answers_in_words, describe_result, result_page_path
 from contact.models import COORDINATORS_GROUP, Enquiry, EnquiryNote
 from contact.phone import SEPARATORS, looks_like_phone
 
@@ -192,10 +192,37 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description="calculator result")
     def calculator_summary(self, enquiry: Enquiry) -> str:
-        if not enquiry.calculator_result:
+        """The result as the patient saw it, with its date, the answers in words and a link to the
+        same result page (contact/calculator.py)."""
+        data = enquiry.calculator_result
+        if not isinstance(data, dict) or not data:
             return "None attached"
-        lines = describe_result(enquiry.calculator_result)
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((line,) for line in lines)))
+        html = format_html(
+            '<ul class="calculator-result">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((line,) for line in describe_result(data))),
+        )
+        answers = answers_in_words(data)
+        if answers:
+            html += format_html(
+                '<table><caption>The patient\'s answers</caption><thead><tr><th scope="col">Question</th>'
+                '<th scope="col">Answer</th></tr></thead><tbody>{}</tbody></table>',
+                format_html_join(
+                    "",
+                    '<tr><th scope="row">{}. {}</th><td>{}</td></tr>',
+                    (
+                        (number, question, answer)
+                        for number, (question, answer) in enumerate(answers, start=1)
+                    ),
+                ),
+            )
+        path = result_page_path(data)
+        if path:
+            html += format_html('<p><a href="{}">Open the result page the patient saw</a></p>', path)
+        return html + format_html(
+            "<p>{}</p>",
+            "Grade: SMC grading (Lee et al. 2012). Eyelid score: Jankovic rating scale (Jankovic and "
+            "Orman 1987). Asked in the clinic's own words; an estimate, not a clinician's rating.",
+        )
 
     # --- Export ---
     @admin.action(description="Export selected enquiries as CSV", permissions=["export"])

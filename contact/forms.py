@@ -25,10 +25,13 @@ class OneTimeTokenField(forms.UUIDField):
 class EnquiryForm(forms.Form):
     """The write-in form. Validates and normalises; the view hands the result to enquiry_submit.
 
-    A signed calculator result comes in as a token (from the calculator's link on GET, from a
-    hidden field on POST) and is verified here every time. A token that fails the check is
-    dropped from the form, and if the patient had asked to include it, the form says so instead
-    of quietly sending the message without it.
+    A signed calculator result comes in as a token (from the calculator's "Send this result" link
+    on GET, from a hidden field on POST) and is verified here every time. The patient chose to
+    send it, so it is attached, with a "Remove the result from my message" box: a box rather than
+    a second submit button, because pressing Enter in a text field presses a form's first submit
+    button, which would quietly remove the result instead of sending the message. A token that
+    fails the check is dropped from the form, and unless the patient asked to remove it, the form
+    says so instead of quietly sending the message without it.
     """
 
     name = forms.CharField(
@@ -85,7 +88,11 @@ class EnquiryForm(forms.Form):
             "or fewer (it has %(show_value)s).",
         },
     )
-    include_result = forms.BooleanField(label="Include my calculator result with my message", required=False)
+    remove_result = forms.BooleanField(
+        label="Remove the result from my message",
+        required=False,
+        help_text="Tick this if you would rather not send your result. Your message will then be sent without it.",
+    )
     result = forms.CharField(required=False, widget=forms.HiddenInput)
     consent = forms.BooleanField(
         label="I agree to the clinic using the details in this form to reply to my enquiry.",
@@ -117,12 +124,12 @@ class EnquiryForm(forms.Form):
             except HandoffError as error:
                 self.calculator_error = str(error)
         if self.calculator is None:
-            del self.fields["include_result"]
-            if self.is_bound and (result_token or "include_result" in self.data):
-                self.wanted_broken_result = bool(result_token and self.data.get("include_result"))
+            del self.fields["remove_result"]
+            if self.is_bound and (result_token or "remove_result" in self.data):
+                self.wanted_broken_result = bool(result_token and not self.data.get("remove_result"))
                 self.data = self.data.copy()
                 self.data["result"] = ""
-                self.data.pop("include_result", None)
+                self.data.pop("remove_result", None)
         elif not self.is_bound:
             self.initial["result"] = result_token
 
@@ -167,7 +174,7 @@ class EnquiryForm(forms.Form):
         return cleaned
 
     def calculator_data(self) -> dict | None:
-        """The verified calculator result as structured data, if the patient chose to include it."""
-        if self.calculator is not None and self.cleaned_data.get("include_result"):
+        """The verified calculator result as structured data, unless the patient removed it."""
+        if self.calculator is not None and not self.cleaned_data.get("remove_result"):
             return self.calculator.as_data()
         return None

@@ -2,17 +2,28 @@
 The calculator's questions: the clinic's own plain wording of the two published scales.
 
 The form validates and normalises only: radio answers become real bools and ints for
-grading.scoring, and a ScoringError (answers that contradict each other) becomes a friendly field
-error. Scoring itself stays in grading.scoring.
+grading.scoring, and answers that contradict each other (grading.scoring.assess raises
+InconsistentAnswers) become friendly errors on each question involved, with a summary that says
+which questions disagree and why. Scoring itself, and the rules, stay in grading.scoring.
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import get_text_list
 
-from grading.handoff import JANKOVIC_FIELDS, SMC_FIELDS
-from grading.scoring import ScoringError, smc_grade
+from grading.scoring import (
+    ANSWER_FIELDS,
+    JANKOVIC_FIELDS,
+    SMC_FIELDS,
+    Disagreement,
+    InconsistentAnswers,
+    assess,
+)
 
-QUESTION_COUNT = len(SMC_FIELDS) + len(JANKOVIC_FIELDS)
+QUESTION_COUNT = len(ANSWER_FIELDS)
+QUESTION_NUMBER = {name: number for number, name in enumerate(ANSWER_FIELDS, start=1)}
 YES_NO = [("yes", "Yes"), ("no", "No")]
 INVALID_CHOICE = "That answer is not one of the choices on this page. Please choose one of the answers shown."
 
@@ -39,17 +50,40 @@ FREQUENCY_CHOICES = [
     ("4", "Spasms keep my eye shut for more than half of the time I am awake, so I cannot see on that side"),
 ]
 
-# Shown on the field that contradicts "no spasm anywhere" (questions 1 and 2 both answered No).
-INCONSISTENT = {
-    "vision_interference": (
-        "You answered No to questions 1 and 2, so a spasm cannot be closing your eye. "
-        "Please check this answer and questions 1 and 2."
-    ),
-    "disfiguring_asymmetry": (
-        "You answered No to questions 1 and 2, so a spasm cannot be pulling your face out of shape. "
-        "Please check this answer and questions 1 and 2."
-    ),
+# Why the answers named by each rule of grading.scoring disagree, in the patient's words. Rule E
+# names what the patient reported: see `_reason`.
+DISAGREEMENT_REASONS = {
+    "A": "you said the muscles around your eye do not twitch or squeeze shut, but what you said about your "
+    "eyelid describes fluttering or spasm of the eyelid, which is spasm around the eye.",
+    "B": "you said the muscles around your eye twitch or squeeze shut, but also that your eyelid has no "
+    "spasm and no extra blinking at all.",
+    "C": "you said spasms keep your eye shut for more than half of the time you are awake, but also that "
+    "they do not get in the way of seeing.",
+    "D": "you said spasms get in the way of seeing, but also that your eyelid has no spasm, or only blinks "
+    "a little more than usual.",
+    "E": "you said there is no spasm around your eye or anywhere else on that side of your face, but also "
+    "that spasms {effects}.",
 }
+EFFECTS = {
+    "vision_interference": "get in the way of seeing",
+    "disfiguring_asymmetry": "pull your face out of shape",
+}
+
+
+def _question_list(names: list[str], *, capital: bool = False) -> str:
+    """ "question 1", "questions 1 and 5", "questions 1, 5 and 6"."""
+    numbers = [str(QUESTION_NUMBER[name]) for name in names]
+    words = "questions" if len(numbers) > 1 else "question"
+    text = f"{words} {get_text_list(numbers, 'and')}"
+    return text[0].upper() + text[1:] if capital else text
+
+
+def _reason(disagreement: Disagreement) -> str:
+    reason = DISAGREEMENT_REASONS[disagreement.rule]
+    if disagreement.rule == "E":
+        effects = [EFFECTS[name] for name in EFFECTS if name in disagreement.fields]
+        reason = reason.format(effects=get_text_list(effects, "and"))
+    return reason
 
 
 def _is_yes(value: str) -> bool:
@@ -121,31 +155,83 @@ class SeverityForm(forms.Form):
         help_text="Think of a usual day. If your eye is not affected, choose Never.",
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The consistency rules the answers break (grading.scoring), once the form is cleaned.
+        self.disagreements: tuple[Disagreement, ...] = ()
+
     def clean(self) -> dict:
         cleaned_data = super().clean()
-        if all(name in cleaned_data for name in SMC_FIELDS):
+        if all(name in cleaned_data for name in ANSWER_FIELDS):
             try:
-                smc_grade(**{name: cleaned_data[name] for name in SMC_FIELDS})
-            except ScoringError as error:
-                contradicting = [name for name in INCONSISTENT if cleaned_data[name]]
-                for name in contradicting:
-                    self.add_error(name, ValidationError(INCONSISTENT[name], code="inconsistent"))
-                if not contradicting:  # not reachable with today's rules; never swallow an error
-                    raise ValidationError(str(error), code="inconsistent") from error
+                assess(**{name: cleaned_data[name] for name in ANSWER_FIELDS})
+            except InconsistentAnswers as error:
+                # Each answer is valid on its own (the fields checked that), so only the rules
+                # between them can fail: anything else from assess is a bug and is not caught.
+                self.disagreements = error.disagreements
+                for name in error.fields:
+                    self.add_error(
+                        name, ValidationError(self._disagreement_message(name), code="inconsistent")
+                    )
         return cleaned_data
 
-    def error_links(self) -> list[tuple[str, str]]:
-        """(href, message) for an error summary: each field error links to the question's first answer."""
-        links = [("#questions", str(message)) for message in self.non_field_errors()]
-        for bound_field in self:
-            for message in bound_field.errors:
-                links.append((f"#{bound_field.auto_id}_0", str(message)))
-        return links
+    def _disagreement_message(self, name: str) -> str:
+        others = [
+            other
+            for other in ANSWER_FIELDS
+            if other != name and any(name in d.fields and other in d.fields for d in self.disagreements)
+        ]
+        return (
+            f"This answer does not agree with what you said in {_question_list(others)}. "
+            "Please check them, and choose the answers that fit you best."
+        )
+
+    def _link(self, name: str) -> str:
+        return f"#{self[name].auto_id}_0"
+
+    def disagreement_summary(self) -> list[SafeString]:
+        """One line per broken rule: which questions disagree (each a link to it) and why."""
+        lines = []
+        for disagreement in self.disagreements:
+            links = [
+                format_html(
+                    '<a href="{}">{}</a>', self._link(name), _question_list([name], capital=not position)
+                )
+                for position, name in enumerate(disagreement.fields)
+            ]
+            # Every part is escaped by format_html; get_text_list only adds ", " and " and ".
+            joined = mark_safe(get_text_list(links, "and"))  # noqa: S308
+            lines.append(format_html("{} do not agree: {}", joined, _reason(disagreement)))
+        return lines
+
+    def error_summary(self) -> list[SafeString]:
+        """Every problem as one line for the error summary, each linked to its question(s).
+
+        Answers that disagree are one line per rule; the same answers' own field errors would
+        repeat it, so they are left out here.
+        """
+        lines = [format_html('<a href="#questions">{}</a>', message) for message in self.non_field_errors()]
+        lines += self.disagreement_summary()
+        for name, errors in self.errors.as_data().items():
+            if name in self.fields:
+                lines += [
+                    format_html('<a href="{}">{}</a>', self._link(name), message)
+                    for error in errors
+                    if error.code != "inconsistent"
+                    for message in error.messages
+                ]
+        return lines
+
+    def questions_to_check(self) -> str:
+        """ "questions 1 and 5": every question named by a broken rule, for the live region."""
+        return _question_list(
+            [name for name in ANSWER_FIELDS if any(name in d.fields for d in self.disagreements)]
+        )
 
     def unanswered(self) -> list[tuple[str, str]]:
         """(href, message) for the questions still without an answer."""
         return [
-            (f"#{self[name].auto_id}_0", str(errors[0].message))
+            (self._link(name), str(errors[0].message))
             for name, errors in self.errors.as_data().items()
             if name in self.fields and any(error.code == "required" for error in errors)
         ]

@@ -1,26 +1,30 @@
 """
 The signed hand-off of a calculator result to the enquiry form.
 
-The calculator signs the patient's answers with django.core.signing; the enquiry form verifies the
-signature and re-scores the answers, so a result can be neither forged nor edited on the way, and
-the patient never retypes it. Nothing is stored until the patient sends an enquiry.
+The calculator signs the patient's answers and the date it worked them out with
+django.core.signing; the result page and the enquiry form verify the signature and re-score the
+answers, so a result can be neither forged nor edited on the way, and the patient never retypes
+it. Nothing is stored until the patient sends an enquiry.
+
+A result never expires: its address shows the same result, with the date it was worked out, for
+as long as anyone keeps it (a printout, a bookmark, a link in an enquiry). Only a token that was
+not signed with our key, or was changed after signing, is refused.
 """
 
 import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 
-from grading.scoring import JankovicScore, ScoringError, SmcGrade, jankovic_score, smc_grade
+from grading.scoring import ANSWER_FIELDS, JankovicScore, ScoringError, SmcGrade, assess
 
 SALT = "grading.hemifacial-spasm.result.v1"
-SMC_FIELDS = ("periocular", "other_regions", "vision_interference", "disfiguring_asymmetry")
-JANKOVIC_FIELDS = ("severity", "frequency")
 
 
 class HandoffError(ValueError):
-    """A signed result that is missing, forged, edited, expired or unreadable."""
+    """A signed result that is missing, forged, edited or unreadable."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +48,17 @@ class CalculatorResult:
 
 
 def result_from_answers(answers: dict, *, date: datetime.date) -> CalculatorResult:
-    """Score a full set of answers; raises ScoringError if any is missing or invalid."""
-    missing = [name for name in (*SMC_FIELDS, *JANKOVIC_FIELDS) if name not in answers]
+    """Score a full set of answers with grading.scoring.assess.
+
+    Raises ScoringError if any answer is missing or invalid, and its subclass InconsistentAnswers
+    if the answers contradict each other: no result exists for those.
+    """
+    missing = [name for name in ANSWER_FIELDS if name not in answers]
     if missing:
         raise ScoringError(f"Missing answers: {', '.join(missing)}.")
-    smc = smc_grade(**{name: answers[name] for name in SMC_FIELDS})
-    jankovic = jankovic_score(**{name: answers[name] for name in JANKOVIC_FIELDS})
-    clean = {name: answers[name] for name in (*SMC_FIELDS, *JANKOVIC_FIELDS)}
-    return CalculatorResult(answers=clean, smc=smc, jankovic=jankovic, date=date)
+    clean = {name: answers[name] for name in ANSWER_FIELDS}
+    assessment = assess(**clean)
+    return CalculatorResult(answers=clean, smc=assessment.smc, jankovic=assessment.jankovic, date=date)
 
 
 def sign_result(result: CalculatorResult) -> str:
@@ -59,14 +66,19 @@ def sign_result(result: CalculatorResult) -> str:
     return signing.dumps({**result.answers, "date": result.date.isoformat()}, salt=SALT, compress=True)
 
 
-def load_result(token: str, *, max_age: int | None = None) -> CalculatorResult:
-    """Verify a token from sign_result() and re-score it. Raises HandoffError if it is not genuine."""
-    if max_age is None:
-        max_age = settings.GRADING_RESULT_MAX_AGE
+def result_path(token: str) -> str:
+    """The address of the result page for a token from sign_result() (no fragment)."""
+    return f"{reverse('grading:calculator')}?{urlencode({'result': token})}"
+
+
+def load_result(token: str) -> CalculatorResult:
+    """Verify a token from sign_result() and re-score it. Raises HandoffError if it is not genuine.
+
+    No max_age: the signature's timestamp is not checked, so a result lasts (the date it was
+    worked out travels in the payload and is shown with it).
+    """
     try:
-        data = signing.loads(token, salt=SALT, max_age=max_age)
-    except signing.SignatureExpired as error:
-        raise HandoffError("This calculator result has expired. Please use the calculator again.") from error
+        data = signing.loads(token, salt=SALT)
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise HandoffError(
             "This calculator result could not be checked. Please use the calculator again."

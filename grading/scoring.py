@@ -18,11 +18,26 @@ as a self-report, so every result is an estimate to discuss with a doctor, never
    - the grade is the highest grade whose feature is present;
    - spread without eye involvement (atypical onset, about 2-3% of patients) is at least II;
    - no spasm anywhere and no other feature: not graded (None); the paper has no grade 0;
-   - no spasm location but vision interference or distortion: inconsistent, ScoringError.
+   - no spasm location but vision interference or distortion: inconsistent (rule E below).
 
 2. Jankovic rating scale (secondary score), 0 to 8. Jankovic J, Orman J. "Botulinum A toxin for
    cranial-cervical dystonia: a double-blind, placebo-controlled study." Neurology
    1987;37(4):616-623. PMID 3561773. Severity 0-4 plus frequency 0-4 of the eyelid spasm.
+
+Both scales describe the same face, so some answer sets contradict each other. `assess` scores
+both scales together and refuses such sets with InconsistentAnswers, naming the questions that
+disagree. The five rules are the site's own policy, reasoned from the scales' wording (the
+clinical spec, "Answers that must agree across the two scales"):
+
+   A  no spasm around the eye, but eyelid severity >= 2 or frequency >= 2: Jankovic 2 and above
+      describe eyelid fluttering or spasm, which is spasm around the eye (1, more blinking than
+      usual, fits either);
+   B  spasm around the eye, but eyelid severity 0 and frequency 0;
+   C  the eye kept shut more than half of waking time (frequency 4), but no vision interference;
+   D  vision interference, but eyelid frequency 0 or 1 (flutters under a second, 2, are allowed:
+      patients describe them as blurring their sight);
+   E  no spasm location (neither around the eye nor elsewhere), but vision interference or
+      distortion.
 """
 
 from dataclasses import dataclass
@@ -32,8 +47,40 @@ ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 JANKOVIC_PART_RANGE = range(0, 5)
 
 
+# The six answers, in the order the questions are asked (and InconsistentAnswers.fields lists them).
+SMC_FIELDS = ("periocular", "other_regions", "vision_interference", "disfiguring_asymmetry")
+JANKOVIC_FIELDS = ("severity", "frequency")
+ANSWER_FIELDS = (*SMC_FIELDS, *JANKOVIC_FIELDS)
+
+
 class ScoringError(ValueError):
     """Input that cannot be scored: wrong type, out of range, missing or inconsistent."""
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """One broken consistency rule ("A" to "E") and the questions it names, in question order."""
+
+    rule: str
+    fields: tuple[str, ...]
+
+
+class InconsistentAnswers(ScoringError):
+    """Answers that are each valid but contradict each other.
+
+    `fields` is the union of the questions named by every rule broken, in question order;
+    `disagreements` says which rules were broken and what each one names.
+    """
+
+    def __init__(self, disagreements: tuple[Disagreement, ...]) -> None:
+        self.disagreements = disagreements
+        named = {name for disagreement in disagreements for name in disagreement.fields}
+        self.fields: tuple[str, ...] = tuple(name for name in ANSWER_FIELDS if name in named)
+        rules = ", ".join(disagreement.rule for disagreement in disagreements)
+        super().__init__(
+            f"These answers contradict each other (rule {rules}): {', '.join(self.fields)}. "
+            "Please check the answers."
+        )
 
 
 class _Missing:
@@ -94,20 +141,19 @@ def smc_grade(
     """The SMC grade (I-IV, or None for no current spasm) from four yes/no answers.
 
     Every answer is required (no partial scoring). Raises ScoringError for a missing or non-bool
-    answer, or when vision interference or facial distortion is
-    reported with no spasm anywhere (the answers contradict each other).
+    answer, and its subclass InconsistentAnswers (rule E) when vision interference or facial
+    distortion is reported with no spasm anywhere.
     """
     periocular = _require_bool("periocular", periocular)
     other_regions = _require_bool("other_regions", other_regions)
     vision_interference = _require_bool("vision_interference", vision_interference)
     disfiguring_asymmetry = _require_bool("disfiguring_asymmetry", disfiguring_asymmetry)
 
+    if broken := _no_location_but_effects(
+        periocular, other_regions, vision_interference, disfiguring_asymmetry
+    ):
+        raise InconsistentAnswers((broken,))
     if not (periocular or other_regions):
-        if vision_interference or disfiguring_asymmetry:
-            raise ScoringError(
-                "Spasm that affects sight or the shape of the face was reported, but no place "
-                "where the spasm happens. Please check the answers."
-            )
         return SmcGrade(grade=None)
     if disfiguring_asymmetry:
         return SmcGrade(grade=4)
@@ -127,4 +173,83 @@ def jankovic_score(*, severity: int = _MISSING, frequency: int = _MISSING) -> Ja
     return JankovicScore(
         severity=_require_part("severity", severity),
         frequency=_require_part("frequency", frequency),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Both scales, worked out from one consistent set of answers."""
+
+    smc: SmcGrade
+    jankovic: JankovicScore
+
+
+def _no_location_but_effects(
+    periocular: bool, other_regions: bool, vision_interference: bool, disfiguring_asymmetry: bool
+) -> Disagreement | None:
+    """Rule E: an effect of the spasm (on sight or on the face's shape) without any spasm."""
+    if periocular or other_regions or not (vision_interference or disfiguring_asymmetry):
+        return None
+    effects = (("vision_interference", vision_interference), ("disfiguring_asymmetry", disfiguring_asymmetry))
+    return Disagreement("E", ("periocular", "other_regions", *(name for name, said in effects if said)))
+
+
+def _disagreements(
+    *,
+    periocular: bool,
+    other_regions: bool,
+    vision_interference: bool,
+    disfiguring_asymmetry: bool,
+    severity: int,
+    frequency: int,
+) -> tuple[Disagreement, ...]:
+    """Every consistency rule (A to E) that valid answers break, in rule order."""
+    found = []
+    eyelid_signs = tuple(
+        name for name, part in (("severity", severity), ("frequency", frequency)) if part >= 2
+    )
+    if not periocular and eyelid_signs:
+        found.append(Disagreement("A", ("periocular", *eyelid_signs)))
+    if periocular and severity == 0 and frequency == 0:
+        found.append(Disagreement("B", ("periocular", "severity", "frequency")))
+    if frequency == 4 and not vision_interference:
+        found.append(Disagreement("C", ("vision_interference", "frequency")))
+    if vision_interference and frequency <= 1:
+        found.append(Disagreement("D", ("vision_interference", "frequency")))
+    if broken := _no_location_but_effects(
+        periocular, other_regions, vision_interference, disfiguring_asymmetry
+    ):
+        found.append(broken)
+    return tuple(found)
+
+
+def assess(
+    *,
+    periocular: bool = _MISSING,
+    other_regions: bool = _MISSING,
+    vision_interference: bool = _MISSING,
+    disfiguring_asymmetry: bool = _MISSING,
+    severity: int = _MISSING,
+    frequency: int = _MISSING,
+) -> Assessment:
+    """The SMC grade and the Jankovic score of one patient's six answers, which must agree.
+
+    Every answer is checked first, exactly as smc_grade and jankovic_score check them: a missing,
+    wrong-typed or out-of-range answer raises a plain ScoringError. Valid answers that break any
+    of the rules A to E (module docstring) raise InconsistentAnswers, whose `fields` names every
+    question involved; otherwise both scales are worked out.
+    """
+    answers = {
+        "periocular": _require_bool("periocular", periocular),
+        "other_regions": _require_bool("other_regions", other_regions),
+        "vision_interference": _require_bool("vision_interference", vision_interference),
+        "disfiguring_asymmetry": _require_bool("disfiguring_asymmetry", disfiguring_asymmetry),
+        "severity": _require_part("severity", severity),
+        "frequency": _require_part("frequency", frequency),
+    }
+    if broken := _disagreements(**answers):
+        raise InconsistentAnswers(broken)
+    return Assessment(
+        smc=smc_grade(**{name: answers[name] for name in SMC_FIELDS}),
+        jankovic=jankovic_score(**{name: answers[name] for name in JANKOVIC_FIELDS}),
     )

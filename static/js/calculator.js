@@ -2,8 +2,11 @@
    - Focus: the form posts to "#error-summary" and a result opens at "#result-heading"; both are
      focusable, so browsers already move focus there. This file covers a page opened without that
      fragment (an old link, a bookmark) and a result link that could not be read.
-   - Shows a "Print this result" button (printing needs JavaScript; the link next to it does not).
-   A static file because the Content Security Policy forbids inline script and hx-on. */
+   - "Copy result" puts the plain text of the result and the answers (the <template id="result-text">
+     the server wrote) on the clipboard, and says so in a status message.
+   - "Print this result" opens the browser's print dialog.
+   Both buttons show only when this file runs (site.css). A static file because the Content
+   Security Policy forbids inline script and hx-on. */
 (function () {
   "use strict";
 
@@ -31,8 +34,39 @@
     }
   }
 
+  function say(message) {
+    var status = document.getElementById("result-copied");
+    if (status) {
+      status.textContent = message;
+    }
+  }
+
+  function copyResult() {
+    var template = document.getElementById("result-text");
+    var text = template ? template.content.textContent : "";
+    var failed = "Your browser did not let us copy the result. You can select the result on this page and copy it yourself.";
+    if (!text || !navigator.clipboard || !navigator.clipboard.writeText) {
+      say(failed);
+      return;
+    }
+    navigator.clipboard.writeText(text).then(
+      function () {
+        say("Result copied, with your answers. You can paste it into a message or a note.");
+      },
+      function () {
+        say(failed);
+      }
+    );
+  }
+
   document.addEventListener("click", function (event) {
-    if (event.target.closest && event.target.closest("[data-calculator-print]")) {
+    var button = event.target.closest ? event.target.closest("[data-copy-result], [data-print-result]") : null;
+    if (!button) {
+      return;
+    }
+    if (button.hasAttribute("data-copy-result")) {
+      copyResult();
+    } else {
       window.print();
     }
   });

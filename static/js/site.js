@@ -1,8 +1,15 @@
 /* Site-wide enhancement, loaded on every page (no inline script: the CSP allows only our files).
-   When a form comes back with errors, move focus to its error summary so keyboard and screen
-   reader users hear what went wrong and can follow its links to each field. */
+   - When a form comes back with errors, move focus to its error summary so keyboard and screen
+     reader users hear what went wrong and can follow its links to each field.
+   - Printing (static/css/print.css): write the date printed into the print header, and give each
+     link in the page its full address to print after it. Done at print time ("beforeprint"), and
+     also on load and after htmx swaps, for print previews that do not announce themselves. The
+     page itself is cached and the same for everyone; only the browser knows today's date. */
 (function () {
   "use strict";
+
+  document.documentElement.classList.add("js");
+
   function focusErrorSummary() {
     var summary = document.querySelector(".error-summary");
     if (!summary || summary.contains(document.activeElement)) {
@@ -13,9 +20,46 @@
     }
     summary.focus();
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", focusErrorSummary);
-  } else {
+
+  // Today in the site's time zone (the one the page names), as the calculator dates its results.
+  function today(timeZone) {
+    var options = { day: "numeric", month: "long", year: "numeric" };
+    try {
+      return new Date().toLocaleDateString("en-SG", timeZone ? Object.assign({ timeZone: timeZone }, options) : options);
+    } catch (error) {
+      return new Date().toLocaleDateString("en-SG", options); // a zone this browser does not know
+    }
+  }
+
+  function prepareForPrint() {
+    var dates = document.querySelectorAll("[data-print-date]");
+    for (var i = 0; i < dates.length; i += 1) {
+      dates[i].textContent = today(dates[i].getAttribute("data-time-zone"));
+    }
+    var links = document.querySelectorAll("main a[href]");
+    for (var j = 0; j < links.length; j += 1) {
+      var link = links[j];
+      var href = link.getAttribute("href");
+      // Links within the page, phone numbers and mail addresses say nothing useful on paper.
+      var printable = href.charAt(0) !== "#" && /^https?:$/.test(link.protocol) && link.textContent.trim() !== link.href;
+      if (printable) {
+        link.setAttribute("data-print-href", link.href);
+      } else {
+        link.removeAttribute("data-print-href");
+      }
+    }
+  }
+
+  function onReady() {
     focusErrorSummary();
+    prepareForPrint();
+  }
+
+  window.addEventListener("beforeprint", prepareForPrint);
+  document.addEventListener("htmx:afterSettle", prepareForPrint);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onReady);
+  } else {
+    onReady();
   }
 })();

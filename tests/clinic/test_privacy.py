@@ -138,11 +138,9 @@ def test_only_coordinators_and_site_administrators_can_read_enquiries(client):
 def test_the_periods_in_the_notice_come_from_the_settings_that_enforce_them(client, settings):
     settings.CONTACT_RETENTION_MONTHS = 18
     settings.CONTACT_RATE_LIMIT_WINDOW = 15 * 60
-    settings.GRADING_RESULT_MAX_AGE = 3 * 24 * 3600
     html = notice(client)
     assert "we delete a closed enquiry, with our notes on it, 18 months after it was last updated" in html
     assert "for 15 minutes" in html
-    assert "the link works for 3 days" in html
     assert "for 60 minutes, so the thank-you page can show it" in html
 
 

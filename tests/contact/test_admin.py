@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import re
 from html import unescape as html_unescape
@@ -7,10 +8,13 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
 from contact.models import COORDINATORS_GROUP, Enquiry, EnquiryNote
-from tests.contact.conftest import make_condition, make_enquiry, make_staff
+from grading.forms import answer_summary
+from grading.handoff import result_from_answers
+from tests.contact.conftest import ANSWERS, make_condition, make_enquiry, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -74,11 +78,48 @@ def test_a_coordinator_sees_the_list_and_everything_the_patient_sent(client, coo
     assert page.status_code == 200
     for sent in ["Tan Mei Ling", "mei.ling@example.com", "+6591234567", "My left eye has been twitching"]:
         assertContains(page, sent)
-    assertContains(page, "SMC grade II")
+    assertContains(page, "Grade II on a scale from I to IV.")
+    assertContains(page, "Eyelid score 5 out of 8.")
+    assertContains(page, "Worked out with the calculator on 21 November 2026.")
     assertContains(page, "Hemifacial spasm")
     assert client.get(reverse("admin:contact_enquiry_history", args=[enquiry.pk])).status_code == 200
     # Handling, not deleting: enquiries go only through the retention command (or a superuser).
     assert client.get(reverse("admin:contact_enquiry_delete", args=[enquiry.pk])).status_code == 403
+
+
+def test_a_coordinator_sees_a_sent_result_with_its_date_the_answers_in_words_and_a_link_to_it(
+    client, coordinator
+):
+    worked_out = datetime.date(2026, 10, 2)
+    result = result_from_answers(ANSWERS, date=worked_out)
+    enquiry = make_enquiry(calculator_result=result.as_data())
+    client.force_login(coordinator)
+    page = client.get(change_url(enquiry))
+    html = page.content.decode()
+    assertContains(page, "Worked out with the calculator on 2 October 2026.")
+    assertContains(page, "Grade II on a scale from I to IV.")
+    assertContains(page, "<caption>The patient's answers</caption>")
+    for number, (question, answer) in enumerate(answer_summary(ANSWERS), start=1):
+        assert f'<tr><th scope="row">{number}. {escape(question)}</th><td>{escape(answer)}</td></tr>' in html
+    [href] = re.findall(r'<a href="([^"]+)">Open the result page the patient saw</a>', html)
+    shown = client.get(html_unescape(href))
+    assertContains(shown, '<time datetime="2026-10-02">2 October 2026</time>')
+    assertContains(shown, '<span class="result__value">Grade II</span>')
+    assertContains(shown, '<span class="result__value">5 out of 8</span>')
+
+
+def test_a_stored_result_from_before_the_agreement_rules_still_shows_without_a_link(client, coordinator):
+    # Rule B, which did not exist when this was sent: its grade and date still show.
+    data = {
+        **result_from_answers(ANSWERS, date=datetime.date(2026, 1, 5)).as_data(),
+        "severity": 0,
+        "frequency": 0,
+    }
+    enquiry = make_enquiry(calculator_result=data)
+    client.force_login(coordinator)
+    page = client.get(change_url(enquiry))
+    assertContains(page, "Worked out with the calculator on 5 January 2026.")
+    assertNotContains(page, "Open the result page the patient saw")
 
 
 def test_a_coordinator_sees_nothing_else_in_the_admin(client, coordinator):

@@ -111,23 +111,33 @@ def test_a_missing_or_garbled_submission_id_gets_a_fresh_one():
         assert isinstance(form.cleaned_data["submission_id"], uuid.UUID)
 
 
-def test_a_genuine_calculator_result_can_be_included():
-    form = EnquiryForm(valid_post(result=signed_result(), include_result="on"))
+def test_a_genuine_calculator_result_is_attached_as_it_arrives():
+    # The patient chose "Send this result": the result is sent unless they remove it.
+    form = EnquiryForm(valid_post(result=signed_result()))
     assert form.is_valid(), form.errors
     data = form.calculator_data()
     assert data["smc_roman"] == "II"
     assert data["jankovic_total"] == 5
+    assert data["date"] == "2026-11-21"
+    assert data["periocular"] is True
 
 
-def test_a_genuine_calculator_result_is_left_out_unless_ticked():
-    form = EnquiryForm(valid_post(result=signed_result()))
+def test_a_result_arriving_from_the_calculator_shows_attached_with_a_remove_box_unticked():
+    form = EnquiryForm(result_token=signed_result())
+    assert form.initial["result"] == signed_result()
+    assert form["remove_result"].label == "Remove the result from my message"
+    assert not form["remove_result"].value()
+
+
+def test_the_patient_can_remove_the_result():
+    form = EnquiryForm(valid_post(result=signed_result(), remove_result="on"))
     assert form.is_valid()
     assert form.calculator_data() is None
 
 
-def test_a_tampered_result_the_patient_wanted_to_include_stops_the_form():
+def test_a_tampered_result_the_patient_kept_stops_the_form():
     token = signed_result()
-    form = EnquiryForm(valid_post(result=token[:-4] + "AAAA", include_result="on"))
+    form = EnquiryForm(valid_post(result=token[:-4] + "AAAA"))
     assert not form.is_valid()
     assert "could not be checked" in form.non_field_errors()[0]
     # The broken token is dropped, so sending again goes through without it.
@@ -135,7 +145,12 @@ def test_a_tampered_result_the_patient_wanted_to_include_stops_the_form():
     assert EnquiryForm(form.data).is_valid()
 
 
-def test_a_tampered_result_that_was_not_wanted_is_ignored():
-    form = EnquiryForm(valid_post(result="forged-token"))
+def test_a_tampered_result_the_patient_removed_is_ignored():
+    form = EnquiryForm(valid_post(result="forged-token", remove_result="on"))
     assert form.is_valid()
     assert form.calculator_data() is None
+
+
+def test_without_a_result_there_is_no_remove_box():
+    assert "remove_result" not in EnquiryForm().fields
+    assert "remove_result" not in EnquiryForm(valid_post()).fields

@@ -249,20 +249,34 @@ def test_mistakes_do_not_use_up_the_rate_limit(client, settings):
     assertRedirects(client.post(FORM_URL, valid_post()), THANKS_URL)
 
 
-def test_a_calculator_result_is_shown_in_plain_words_with_an_unticked_box(client):
-    response = client.get(FORM_URL, {"result": signed_result()})
-    html = response.content.decode()
-    assert "Your severity calculator result" in html
-    assert "SMC grade II" in html
-    assert "Jankovic score 5 out of 8" in html
-    box = re.search(r"<input[^>]*name=\"include_result\"[^>]*>", html).group(0)
+def test_send_this_result_arrives_attached_in_the_patient_s_words_with_the_condition_chosen(client):
+    make_condition()  # hemifacial-spasm, published
+    url = f"{FORM_URL}?condition=hemifacial-spasm&result={signed_result()}"
+    html = client.get(url).content.decode()
+    assert "Attached: your severity calculator result" in html
+    assert "Grade II on a scale from I to IV." in html
+    assert "Eyelid score 5 out of 8 (how strong: 2 out of 4; how often: 3 out of 4)." in html
+    assert "Worked out with the calculator on 21 November 2026." in html
+    assert "SMC" not in html and "Jankovic" not in html  # words the patient never saw
+    box = re.search(r'<input type="checkbox" name="remove_result"[^>]*>', html).group(0)
     assert "checked" not in box
+    assert '<label for="id_remove_result">Remove the result from my message</label>' in html
     assert re.search(r'<input type="hidden" name="result" value="[^"]+"', html)
+    selected = re.search(r'<option value="hemifacial-spasm"[^>]*>', html).group(0)
+    assert "selected" in selected
 
 
-def test_an_included_calculator_result_is_verified_and_stored_as_data(client):
+def test_the_consent_wording_says_the_result_is_sent_only_when_one_is_attached(client):
+    with_result = client.get(FORM_URL, {"result": signed_result()}).content.decode()
+    consent = with_result[with_result.index('id="id_consent_helptext"') :]
+    consent = consent[: consent.index("</p>")]
+    assert "your answers to its six questions, your grade, your eyelid score and the date" in consent
+    assert "your answers to its six questions" not in client.get(FORM_URL).content.decode()
+
+
+def test_an_attached_calculator_result_is_verified_and_stored_with_its_date(client):
     token = signed_result()
-    response = client.post(FORM_URL, valid_post(result=token, include_result="on"))
+    response = client.post(FORM_URL, valid_post(result=token))
     assertRedirects(response, THANKS_URL)
     result = Enquiry.objects.get().calculator_result
     assert result["smc_grade"] == 2
@@ -271,8 +285,8 @@ def test_an_included_calculator_result_is_verified_and_stored_as_data(client):
     assert result["date"] == "2026-11-21"
 
 
-def test_a_calculator_result_not_ticked_is_not_stored(client):
-    client.post(FORM_URL, valid_post(result=signed_result()))
+def test_a_removed_calculator_result_is_not_stored(client):
+    assertRedirects(client.post(FORM_URL, valid_post(result=signed_result(), remove_result="on")), THANKS_URL)
     assert Enquiry.objects.get().calculator_result is None
 
 
@@ -281,7 +295,7 @@ def test_a_tampered_calculator_link_shows_a_notice_and_the_form_still_works(clie
     response = client.get(FORM_URL, {"result": token[:-4] + "AAAA"})
     assert response.status_code == 200
     assertContains(response, "We could not check your calculator result")
-    assertNotContains(response, 'name="include_result"')
+    assertNotContains(response, 'name="remove_result"')
     assertRedirects(client.post(FORM_URL, valid_post()), THANKS_URL)
 
 
@@ -289,7 +303,7 @@ def test_a_tampered_calculator_result_is_never_stored(client):
     token = signed_result(severity=1)
     # Swap in a higher score without re-signing: the signature no longer matches.
     forged = token.replace(token.split(":")[0], signed_result(severity=4).split(":")[0])
-    response = client.post(FORM_URL, valid_post(result=forged, include_result="on"))
+    response = client.post(FORM_URL, valid_post(result=forged))
     assert response.status_code == 200
     assertContains(response, "could not be checked")
     assertContains(response, "Your message has not been sent yet")
@@ -297,8 +311,8 @@ def test_a_tampered_calculator_result_is_never_stored(client):
     # Sending the re-shown form again goes through, without the result.
     html = response.content.decode()
     assert '<input type="hidden" name="result" id="id_result">' in html
-    assert 'name="include_result"' not in html
-    assertRedirects(client.post(FORM_URL, valid_post(result="", include_result=None)), THANKS_URL)
+    assert 'name="remove_result"' not in html
+    assertRedirects(client.post(FORM_URL, valid_post(result="")), THANKS_URL)
     assert Enquiry.objects.get().calculator_result is None
 
 

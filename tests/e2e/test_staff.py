@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from conditions.models import Condition
 from contact.models import Enquiry
+from tests.e2e.test_calculator import answer
 from tests.e2e.test_write_in import REFERENCE, fill_enquiry
 
 PASSWORD = "a-long-pass-phrase-for-tests-1"
@@ -115,3 +116,35 @@ def test_editor_cannot_open_enquiries(page: Page, site):
     expect(page.locator("#content")).not_to_contain_text("Enquiries")
     response = page.goto(site + reverse("admin:contact_enquiry_changelist"))
     assert response.status == 403
+
+
+def test_coordinator_sees_a_sent_calculator_result_with_its_date_and_the_same_result_page(
+    page: Page, site, size
+):
+    page.goto(site + reverse("grading:calculator"))
+    eye_only = {"periocular": "yes", "other_regions": "no", "vision_interference": "no",
+                "disfiguring_asymmetry": "no", "severity": "1", "frequency": "2"}  # fmt: skip
+    answer(page, eye_only)
+    page.get_by_role("button", name="Show my result").click()
+    worked_out = page.locator(".result__date time").inner_text()
+    page.get_by_role("link", name="Send this result to the care coordinator").click()
+    fill_enquiry(page)
+    page.get_by_role("button", name="Send my message").click()
+    reference = page.locator(".contact-reference__number").inner_text().strip()
+
+    staff("coord2", "Coordinators")
+    sign_in(page, site, "coord2")
+    page.goto(
+        site + reverse("admin:contact_enquiry_change", args=[Enquiry.objects.get(reference=reference).pk])
+    )
+    result = page.locator(".field-calculator_summary")
+    expect(result).to_contain_text("Grade I on a scale from I to IV.")
+    expect(result).to_contain_text("Eyelid score 3 out of 8")
+    expect(result).to_contain_text(f"Worked out with the calculator on {worked_out}.")
+    expect(result.get_by_role("row", name=re.compile("1. Do the muscles around one eye"))).to_contain_text(
+        "Yes"
+    )
+    expect(result.get_by_role("row", name=re.compile("5. How strong"))).to_contain_text("Very slight")
+    page.get_by_role("link", name="Open the result page the patient saw").click()
+    expect(page.locator(".result__date time")).to_have_text(worked_out)
+    expect(page.locator("#result .result__value").first).to_have_text("Grade I")

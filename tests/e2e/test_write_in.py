@@ -29,10 +29,16 @@ def test_a_calculator_result_travels_to_the_enquiry_and_is_stored(page: Page, si
     answer(page, GRADE_II)
     page.get_by_role("button", name="Show my result").click()
     page.get_by_role("link", name="Send this result to the care coordinator").click()
-    expect(page).to_have_url(re.compile(r"/contact/\?result="))
-    expect(page.locator("main")).to_contain_text("II")
+    expect(page).to_have_url(re.compile(r"/contact/\?condition=hemifacial-spasm&result="))
+    attached = page.locator("#calculator-result")
+    expect(attached).to_contain_text("Attached: your severity calculator result")
+    expect(attached).to_contain_text("Grade II on a scale from I to IV.")
+    expect(attached).to_contain_text("Eyelid score 5 out of 8")
+    expect(page.get_by_label("Remove the result from my message")).not_to_be_checked()
+    expect(page.get_by_label("What is your enquiry about? (optional)")).to_have_value("hemifacial-spasm")
+    expect(page.locator("#id_consent_helptext")).to_contain_text("your answers to its six questions")
+    assert_no_axe_violations(page)
     fill_enquiry(page)
-    page.get_by_label("Include my calculator result with my message").check()
     shoot("write-in-with-result")
     page.get_by_role("button", name="Send my message").click()
     reference = page.locator(".contact-reference__number").inner_text()
@@ -42,7 +48,25 @@ def test_a_calculator_result_travels_to_the_enquiry_and_is_stored(page: Page, si
     shoot("write-in-thanks")
     enquiry = Enquiry.objects.get(reference=reference.strip())
     assert enquiry.calculator_result["smc_grade"] == 2
+    assert enquiry.condition.slug == "hemifacial-spasm"
     assert enquiry.phone == "+6591234567"
+
+
+def test_the_patient_can_remove_the_result_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(site + reverse("grading:calculator"))
+        answer(page, GRADE_II)
+        page.get_by_role("button", name="Show my result").click()
+        page.get_by_role("link", name="Send this result to the care coordinator").click()
+        fill_enquiry(page)
+        page.get_by_label("Remove the result from my message").check()
+        page.get_by_role("button", name="Send my message").click()
+        expect(page.locator(".contact-reference__number")).to_have_text(REFERENCE)
+        assert Enquiry.objects.get().calculator_result is None
+    finally:
+        context.close()
 
 
 def test_writing_in_works_without_javascript(browser, site):

@@ -13,7 +13,16 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, strategies as st
 
-from grading.scoring import JankovicScore, ScoringError, SmcGrade, jankovic_score, smc_grade
+from grading.scoring import (
+    Assessment,
+    InconsistentAnswers,
+    JankovicScore,
+    ScoringError,
+    SmcGrade,
+    assess,
+    jankovic_score,
+    smc_grade,
+)
 
 INCONSISTENT = "inconsistent"
 
@@ -177,3 +186,244 @@ def test_smc_grade_never_returns_anything_but_none_or_1_to_4(answers):
         assert not (answers[0] or answers[1])  # only "no spasm anywhere" answers can contradict
     else:
         assert result.grade in {None, 1, 2, 3, 4}
+
+
+# --- assess: answers that must agree across the two scales (spec, second version) ------------
+# The rules, restated here from the spec's table (not imported), each with the questions it names.
+
+ANSWER_NAMES = (*SMC_NAMES, "severity", "frequency")
+
+
+def spec_rules(a: dict) -> dict[str, tuple[str, ...]]:
+    """Every rule of the spec's table that the answers break, with the questions it names."""
+    broken = {}
+    if not a["periocular"] and (a["severity"] >= 2 or a["frequency"] >= 2):
+        broken["A"] = ("periocular", *[n for n in ("severity", "frequency") if a[n] >= 2])
+    if a["periocular"] and a["severity"] == 0 and a["frequency"] == 0:
+        broken["B"] = ("periocular", "severity", "frequency")
+    if a["frequency"] == 4 and not a["vision_interference"]:
+        broken["C"] = ("vision_interference", "frequency")
+    if a["vision_interference"] and a["frequency"] in (0, 1):
+        broken["D"] = ("vision_interference", "frequency")
+    if not (a["periocular"] or a["other_regions"]) and (
+        a["vision_interference"] or a["disfiguring_asymmetry"]
+    ):
+        broken["E"] = (
+            "periocular",
+            "other_regions",
+            *[n for n in ("vision_interference", "disfiguring_asymmetry") if a[n]],
+        )
+    return broken
+
+
+def answers(periocular=True, other_regions=False, vision=False, distortion=False, severity=2, frequency=2):
+    return {
+        "periocular": periocular,
+        "other_regions": other_regions,
+        "vision_interference": vision,
+        "disfiguring_asymmetry": distortion,
+        "severity": severity,
+        "frequency": frequency,
+    }
+
+
+EVERY_ANSWER_SET = [
+    dict(zip(ANSWER_NAMES, (*bools, severity, frequency), strict=True))
+    for bools in itertools.product([False, True], repeat=4)
+    for severity in range(5)
+    for frequency in range(5)
+]
+
+# One row per rule and per boundary: (answers, expected fields, or None for a valid result).
+RULE_TABLE = [
+    # A: no spasm around the eye, eyelid 2+ in either part; 1 fits either answer.
+    pytest.param(answers(periocular=False, other_regions=True, severity=2, frequency=1), ("periocular", "severity"), id="A-severity-2"),
+    pytest.param(answers(periocular=False, other_regions=True, severity=1, frequency=2), ("periocular", "frequency"), id="A-frequency-2"),
+    pytest.param(answers(periocular=False, other_regions=True, severity=4, frequency=3), ("periocular", "severity", "frequency"), id="A-both"),
+    pytest.param(answers(periocular=False, other_regions=True, severity=1, frequency=1), None, id="A-boundary-1-1-allowed"),
+    pytest.param(answers(periocular=False, other_regions=True, severity=0, frequency=0), None, id="A-away-from-eye-no-eyelid"),
+    # B: spasm around the eye with no eyelid sign at all.
+    pytest.param(answers(periocular=True, severity=0, frequency=0), ("periocular", "severity", "frequency"), id="B"),
+    pytest.param(answers(periocular=True, severity=1, frequency=0), None, id="B-boundary-severity-1"),
+    pytest.param(answers(periocular=True, severity=0, frequency=1), None, id="B-boundary-frequency-1"),
+    # C: eye shut more than half of waking time, but no vision interference.
+    pytest.param(answers(frequency=4, vision=False), ("vision_interference", "frequency"), id="C"),
+    pytest.param(answers(frequency=3, vision=False), None, id="C-boundary-frequency-3"),
+    pytest.param(answers(frequency=4, vision=True), None, id="C-with-vision"),
+    # D: vision interference with no eyelid spasm or mere extra blinking.
+    pytest.param(answers(vision=True, frequency=0, severity=2), ("vision_interference", "frequency"), id="D-frequency-0"),
+    pytest.param(answers(vision=True, frequency=1), ("vision_interference", "frequency"), id="D-frequency-1"),
+    pytest.param(answers(vision=True, frequency=2), None, id="D-frequency-2-with-vision-allowed"),
+    pytest.param(answers(vision=True, frequency=3), None, id="D-boundary-frequency-3"),
+    # E: no spasm location but vision interference or distortion.
+    pytest.param(answers(periocular=False, distortion=True, severity=0, frequency=0), ("periocular", "other_regions", "disfiguring_asymmetry"), id="E-distortion"),
+    # Vision interference with no spasm anywhere always breaks A or D as well (frequency 2+ or 0-1).
+    pytest.param(
+        answers(periocular=False, vision=True, severity=1, frequency=2),
+        ("periocular", "other_regions", "vision_interference", "frequency"),
+        id="E-vision-with-A",
+    ),
+    pytest.param(
+        answers(periocular=False, vision=True, severity=1, frequency=1),
+        ("periocular", "other_regions", "vision_interference", "frequency"),
+        id="E-vision-with-D",
+    ),
+    pytest.param(answers(periocular=False, severity=0, frequency=0), None, id="no-spasm-at-all-is-not-graded"),
+    # Several rules at once: the union of their questions, in question order.
+    pytest.param(
+        answers(periocular=False, vision=False, distortion=True, severity=4, frequency=4),
+        ("periocular", "other_regions", "vision_interference", "disfiguring_asymmetry", "severity", "frequency"),
+        id="A+C+E",
+    ),
+    pytest.param(
+        answers(periocular=True, vision=True, severity=0, frequency=0),
+        ("periocular", "vision_interference", "severity", "frequency"),
+        id="B+D",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("given_answers", "fields"), RULE_TABLE)
+def test_assess_follows_each_agreement_rule_and_its_boundaries(given_answers, fields):
+    if fields is None:
+        result = assess(**given_answers)
+        assert isinstance(result, Assessment)
+    else:
+        with pytest.raises(InconsistentAnswers) as caught:
+            assess(**given_answers)
+        assert caught.value.fields == fields
+
+
+def test_the_issue_s_three_contradictions_get_no_result():
+    # From the issue: "No spasm" everywhere with severe eyelid and eye shut; "no eye spasm" with
+    # eyelid 4+4; "eye shut enough to stop you seeing" with eyelid 1+1.
+    with pytest.raises(InconsistentAnswers):
+        assess(**answers(periocular=False, severity=4, frequency=4))
+    with pytest.raises(InconsistentAnswers):
+        assess(**answers(periocular=False, other_regions=True, severity=4, frequency=4, vision=True))
+    with pytest.raises(InconsistentAnswers):
+        assess(**answers(periocular=True, vision=True, severity=1, frequency=1))
+
+
+@pytest.mark.parametrize(
+    "given_answers", EVERY_ANSWER_SET, ids=lambda a: "".join(str(int(v)) for v in a.values())
+)
+def test_assess_on_every_one_of_the_400_answer_sets(given_answers):
+    broken = spec_rules(given_answers)
+    if broken:
+        with pytest.raises(InconsistentAnswers) as caught:
+            assess(**given_answers)
+        named = {name for names in broken.values() for name in names}
+        assert caught.value.fields == tuple(name for name in ANSWER_NAMES if name in named)
+        assert {d.rule for d in caught.value.disagreements} == set(broken)
+    else:
+        result = assess(**given_answers)
+        assert result.smc == smc_grade(**{name: given_answers[name] for name in SMC_NAMES})
+        assert result.jankovic == jankovic_score(
+            severity=given_answers["severity"], frequency=given_answers["frequency"]
+        )
+
+
+def test_about_half_of_all_answer_sets_are_consistent():
+    # A guard on the table above: the rules leave real results to give (and refuse real contradictions).
+    consistent = [a for a in EVERY_ANSWER_SET if not spec_rules(a)]
+    assert 0 < len(consistent) < len(EVERY_ANSWER_SET)
+
+
+def test_inconsistent_answers_is_a_scoring_error_and_a_value_error():
+    assert issubclass(InconsistentAnswers, ScoringError)
+    with pytest.raises(ValueError, match="check the answers"):
+        assess(**answers(periocular=True, severity=0, frequency=0))
+
+
+def test_assessment_is_frozen_and_keyword_only():
+    result = assess(**answers())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.smc = SmcGrade(grade=4)
+    with pytest.raises(TypeError):
+        assess(True, False, False, False, 2, 2)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("name", ANSWER_NAMES)
+def test_assess_with_a_missing_answer_is_a_plain_scoring_error(name):
+    given_answers = {
+        key: value for key, value in answers(periocular=False, vision=True).items() if key != name
+    }
+    with pytest.raises(ScoringError, match=f"{name} is missing") as caught:
+        assess(**given_answers)
+    assert not isinstance(caught.value, InconsistentAnswers)
+
+
+# Answers that break rules A, C and E at once if only the wrong value were read as an answer.
+CONTRADICTORY = answers(periocular=False, distortion=True, severity=4, frequency=4)
+
+
+@given(name=st.sampled_from(SMC_NAMES), value=not_a_bool)
+def test_assess_refuses_a_non_bool_with_a_plain_scoring_error_even_among_contradictions(name, value):
+    with pytest.raises(ScoringError) as caught:
+        assess(**{**CONTRADICTORY, name: value})
+    assert not isinstance(caught.value, InconsistentAnswers)
+
+
+@given(name=st.sampled_from(["severity", "frequency"]), value=st.one_of(not_an_int, out_of_range))
+def test_assess_refuses_a_bad_score_with_a_plain_scoring_error_even_among_contradictions(name, value):
+    with pytest.raises(ScoringError) as caught:
+        assess(**{**CONTRADICTORY, name: value})
+    assert not isinstance(caught.value, InconsistentAnswers)
+
+
+valid_answers = st.fixed_dictionaries(
+    {
+        **{name: st.booleans() for name in SMC_NAMES},
+        "severity": st.integers(0, 4),
+        "frequency": st.integers(0, 4),
+    }
+)
+
+
+@given(given_answers=valid_answers)
+def test_assess_never_returns_a_result_for_which_any_rule_holds(given_answers):
+    try:
+        assess(**given_answers)
+    except InconsistentAnswers:
+        assert spec_rules(given_answers)
+    else:
+        assert not spec_rules(given_answers)
+
+
+@given(given_answers=valid_answers)
+def test_inconsistent_fields_are_the_union_of_the_broken_rules_questions_in_order(given_answers):
+    try:
+        assess(**given_answers)
+    except InconsistentAnswers as error:
+        assert error.fields == tuple(
+            name for name in ANSWER_NAMES if any(name in d.fields for d in error.disagreements)
+        )
+        assert set(error.fields) == {name for names in spec_rules(given_answers).values() for name in names}
+        assert list(error.fields) == sorted(error.fields, key=ANSWER_NAMES.index)
+        assert len(set(error.fields)) == len(error.fields)
+
+
+@given(given_answers=valid_answers)
+def test_assess_agrees_with_smc_grade_and_jankovic_score_when_consistent(given_answers):
+    try:
+        result = assess(**given_answers)
+    except InconsistentAnswers:
+        return
+    assert result == Assessment(
+        smc=smc_grade(**{name: given_answers[name] for name in SMC_NAMES}),
+        jankovic=jankovic_score(severity=given_answers["severity"], frequency=given_answers["frequency"]),
+    )
+    if given_answers["periocular"]:
+        assert result.jankovic.total >= 1  # rule B: spasm around the eye always shows on the eyelid
+
+
+def test_smc_grade_names_the_questions_of_rule_e_too():
+    with pytest.raises(InconsistentAnswers) as caught:
+        smc_grade(periocular=False, other_regions=False, vision_interference=True, disfiguring_asymmetry=True)
+    assert caught.value.fields == (
+        "periocular",
+        "other_regions",
+        "vision_interference",
+        "disfiguring_asymmetry",
+    )
