@@ -94,3 +94,31 @@ class ClinicProfile(models.Model):
             tagline="Neurosurgery specialist clinic, Singapore",
             phone="+65 6592 6871",
         )
+
+
+class StaffProfile(models.Model):
+    """How a member of staff is named to patients. A clinical reviewer needs one to publish: the
+    article shows who signed it off, copied from here when they publish."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    display_name = models.CharField(
+        "name shown to patients",
+        max_length=120,
+        help_text="As it should appear on an article this person signs off, e.g. 'Dr Tan Wei Ming'.",
+    )
+    role = models.CharField(
+        max_length=120,
+        help_text="Their clinical role, shown after the name, e.g. 'Consultant neurosurgeon'.",
+    )
+
+    class Meta:
+        verbose_name = "staff profile"
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def can_sign_off(self) -> bool:
+        return bool(self.display_name.strip() and self.role.strip())
