@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
@@ -241,6 +241,14 @@ class SlugRedirectInline(admin.TabularInline):
 # --- The article ------------------------------------------------------------------------------------
 
 
+class RelatedConditionsWidget(AutocompleteSelectMultiple):
+    """The admin's autocomplete, shown again after an error with only the ids it can look up: the
+    admin's own widget passes whatever was posted to the database (an id like "abc" was a 500)."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if str(v).isdigit()], attr)
+
+
 class ConditionForm(forms.ModelForm):
     class Meta:
         model = Condition
@@ -285,6 +293,11 @@ class ConditionAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["conditions/admin.css"]}
         js = ["conditions/admin.js"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "related":
+            kwargs["widget"] = RelatedConditionsWidget(db_field, self.admin_site)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).with_live_version().select_related("updated_by__staff_profile")

@@ -66,7 +66,7 @@ def versions_from_published_articles(apps, schema_editor):
     Condition = apps.get_model("conditions", "Condition")
     PublishedVersion = apps.get_model("conditions", "PublishedVersion")
     PublishedFile = apps.get_model("conditions", "PublishedFile")
-    for condition in Condition.objects.filter(status="published"):
+    for condition in Condition.objects.filter(status="published", versions__isnull=True):
         snapshot = snapshot_of(condition)
         version = PublishedVersion.objects.create(
             condition=condition,
@@ -97,7 +97,8 @@ def versions_from_published_articles(apps, schema_editor):
 
 def published_articles_from_versions(apps, schema_editor):
     """Back: each article with a live version is published again with that version's review details
-    (the parts' HTML is rendered again from their Markdown); the versions are removed."""
+    (the parts' HTML is rendered again from their Markdown). The versions stay until 0006 is
+    reversed too, which drops their table; forwards again, an article with a version is skipped."""
     from conditions.rendering import render_markdown
 
     Condition = apps.get_model("conditions", "Condition")
@@ -114,7 +115,6 @@ def published_articles_from_versions(apps, schema_editor):
         for part in apps.get_model("conditions", model).objects.all():
             part.body_html = render_markdown(part.body, top_heading=top)
             part.save(update_fields=["body_html"])
-    PublishedVersion.objects.all().delete()
 
 
 class Migration(migrations.Migration):

@@ -16,7 +16,10 @@ ARTICLES = [
         "next_review_due": date(2027, 11, 1),
         "calculator": "grading:calculator",
         "sections": [
-            ("overview", "Hemifacial spasm makes **one side** of the face twitch.\n\n### Who gets it\n\n- women\n- people over 40"),
+            (
+                "overview",
+                "Hemifacial spasm makes **one side** of the face twitch.\n\n### Who gets it\n\n- women\n- people over 40",
+            ),
             ("symptoms", "It often starts around one eye.\n\n1. eyelid\n2. cheek"),
             ("causes", "Most often a blood vessel presses on the [facial nerve](https://example.org/nerve)."),
             ("diagnosis", "A doctor examines you and may order an MRI scan."),
@@ -27,7 +30,12 @@ ARTICLES = [
         ],
         "treatments": [
             ("Medicines taken by mouth", "Not considered effective", "not-effective", "They rarely help."),
-            ("Botulinum toxin injections", "Effective but must be repeated", "repeat", "Every 3 to 4 months."),
+            (
+                "Botulinum toxin injections",
+                "Effective but must be repeated",
+                "repeat",
+                "Every 3 to 4 months.",
+            ),
             ("Microvascular decompression", "Effective, performed once", "once", "An operation."),
         ],
         "urgency": [
@@ -89,10 +97,30 @@ FIGURE = {
     "width": 1000,
     "height": 600,
     "renditions": [
-        {"name": "conditions/figures/0123456789ab-nerve-480.webp", "width": 480, "height": 288, "type": "image/webp"},
-        {"name": "conditions/figures/0123456789ab-nerve-480.png", "width": 480, "height": 288, "type": "image/png"},
-        {"name": "conditions/figures/0123456789ab-nerve-800.webp", "width": 800, "height": 480, "type": "image/webp"},
-        {"name": "conditions/figures/0123456789ab-nerve-800.png", "width": 800, "height": 480, "type": "image/png"},
+        {
+            "name": "conditions/figures/0123456789ab-nerve-480.webp",
+            "width": 480,
+            "height": 288,
+            "type": "image/webp",
+        },
+        {
+            "name": "conditions/figures/0123456789ab-nerve-480.png",
+            "width": 480,
+            "height": 288,
+            "type": "image/png",
+        },
+        {
+            "name": "conditions/figures/0123456789ab-nerve-800.webp",
+            "width": 800,
+            "height": 480,
+            "type": "image/webp",
+        },
+        {
+            "name": "conditions/figures/0123456789ab-nerve-800.png",
+            "width": 800,
+            "height": 480,
+            "type": "image/png",
+        },
     ],
 }
 

@@ -78,7 +78,9 @@ def static_files_collected() -> None:
     """collectstatic once, unless the manifest is newer than every source file (production
     settings use the manifest storage, so a page without it would fail)."""
     manifest = ROOT / "staticfiles" / "staticfiles.json"
-    newest = max(path.stat().st_mtime for path in (ROOT / "static").rglob("*") if path.is_file())
+    # The project's static files and the apps' own (conditions/static/: the admin's script and styles).
+    sources = [*(ROOT / "static").rglob("*"), *ROOT.glob("*/static/**/*")]
+    newest = max(path.stat().st_mtime for path in sources if path.is_file())
     if manifest.exists() and manifest.stat().st_mtime >= newest:
         return
     manage(site_env("sqlite://:memory:", ROOT / "media"), "collectstatic", "--noinput", "-v0", timeout=300)
