@@ -30,7 +30,14 @@ from django.views.decorators.http import require_POST
 from conditions import images, readability
 from conditions.compare import compare_snapshots
 from conditions.editing import reading_level, text_preview
-from conditions.forms import CountedTextarea, MarkdownTextarea, PublishForm, a_year_after, one_line
+from conditions.forms import (
+    CountedTextarea,
+    MarkdownTextarea,
+    PublishForm,
+    TextBoxField,
+    a_year_after,
+    one_line,
+)
 from conditions.models import (
     Condition,
     Figure,
@@ -149,7 +156,7 @@ class PartInline(admin.StackedInline):
 
     extra = 0
     classes = ["collapse"]
-    formfield_overrides = {models.TextField: {"widget": MarkdownTextarea}}
+    formfield_overrides = {models.TextField: {"widget": MarkdownTextarea, "form_class": TextBoxField}}
 
 
 class SectionInline(ReadingLevelInline, PartInline):
@@ -254,6 +261,7 @@ class ConditionForm(forms.ModelForm):
         model = Condition
         fields = ("name", "slug", "also_known_as", "summary", "related", "calculator")
         widgets = {"summary": forms.Textarea(attrs={"rows": 3, "class": "sized-text"})}
+        field_classes = {"summary": TextBoxField}
 
     def clean_related(self):
         related = self.cleaned_data["related"]

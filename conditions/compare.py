@@ -13,10 +13,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from conditions.models import Section, Treatment, UrgencyAdvice
+from conditions.models import Section, Treatment, UrgencyAdvice, tidy_text
 
-# Words and the spaces between them, so joining the pieces gives the text back exactly.
-_TOKENS = re.compile(r"\s+|\S+")
+# Each word with the spaces after it (and any spaces before the first word), so joining the pieces
+# gives the text back; words are compared without their spaces, so a new line break alone is no change.
+_TOKENS = re.compile(r"\S+\s*|\s+")
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,11 @@ class PartDiff:
 def word_diff(old: str, new: str) -> list[Change]:
     """The changes that turn `old` into `new`, word by word."""
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+    words_a, words_b = [token.strip() for token in a], [token.strip() for token in b]
     changes: list[Change] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).get_opcodes():
         if tag == "equal":
-            changes.append(Change("equal", "".join(a[i1:i2])))
+            changes.append(Change("equal", "".join(b[j1:j2])))
             continue
         if tag in ("delete", "replace"):
             changes.append(Change("delete", "".join(a[i1:i2])))
@@ -55,6 +57,7 @@ def _words(changes: Iterable[Change], kind: str) -> int:
 
 def part_diff(label: str, old: str | None, new: str | None) -> PartDiff:
     """One part's comparison; None for a part one side does not have."""
+    old, new = (None if text is None else tidy_text(text) for text in (old, new))
     changes = tuple(word_diff(old or "", new or ""))
     if old is None and new is not None:
         status = "added"

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from conditions.editing import text_preview
+from conditions.models import tidy_text
 
 
 class ConditionSearchForm(forms.Form):
@@ -35,6 +36,14 @@ class ConditionSearchForm(forms.Form):
 
 
 # --- The admin's editing screen ------------------------------------------------------------------
+
+
+class TextBoxField(forms.CharField):
+    """A text box's value with Unix line ends, as the model keeps it (`tidy_text`): browsers send
+    \\r\\n, and the admin would otherwise take every saved text box for a change."""
+
+    def to_python(self, value):
+        return tidy_text(super().to_python(value))
 
 
 class MarkdownTextarea(forms.Textarea):
@@ -94,6 +103,7 @@ class PublishForm(forms.Form):
         label="What changed (shown to patients)",
         max_length=200,
         required=False,
+        widget=forms.TextInput(attrs={"size": 80}),
         help_text="One short line near the review date, e.g. 'Updated the botulinum toxin section.' "
         "Leave it empty to show none.",
     )

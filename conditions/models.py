@@ -106,13 +106,16 @@ class Condition(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "condition article"
         permissions = [
             ("publish_condition", "Can sign off and publish, unpublish, republish and restore articles"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.summary = tidy_text(self.summary)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         """The article's public address (once it is published with this slug)."""
@@ -121,6 +124,12 @@ class Condition(models.Model):
     @property
     def other_names(self) -> list[str]:
         return split_other_names(self.also_known_as)
+
+
+def tidy_text(text: str) -> str:
+    """Unix line ends and no surrounding blank space: what a text box gives back once saved, so an
+    article saved unchanged from the admin is unchanged (browsers send line ends as \\r\\n)."""
+    return text.replace("\r\n", "\n").strip()
 
 
 def split_other_names(also_known_as: str) -> list[str]:
@@ -359,6 +368,7 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.position = list(self.Kind).index(self.kind)
+        self.body = tidy_text(self.body)
         super().save(*args, **kwargs)
 
     @property
@@ -394,6 +404,10 @@ class Treatment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.body = tidy_text(self.body)
+        super().save(*args, **kwargs)
 
 
 class UrgencyAdvice(models.Model):
@@ -435,6 +449,7 @@ class UrgencyAdvice(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.position = list(self.Level).index(self.level)
+        self.body = tidy_text(self.body)
         super().save(*args, **kwargs)
 
     @property

@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name='condition',
-            options={'ordering': ['name'], 'permissions': [('publish_condition', 'Can sign off and publish, unpublish, republish and restore articles')], 'verbose_name': 'condition article'},
+            options={'ordering': ['name'], 'permissions': [('publish_condition', 'Can sign off and publish, unpublish, republish and restore articles')]},
         ),
         migrations.AddField(
             model_name='condition',
