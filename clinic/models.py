@@ -34,8 +34,8 @@ class ClinicProfile(models.Model):
         default="within two working days",
         help_text="How soon the care coordinator replies to a written enquiry, in plain words.",
     )
-    # Moves on every save: condition pages read it with their one query (`changed_subquery`), so
-    # they show new details at once on every worker and server without asking the cache.
+    # Moves on every save: condition pages read it with their lookup (`changed_subquery`), so
+    # they show new details at once on every worker and server, whatever each worker's cache holds.
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

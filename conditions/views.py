@@ -72,11 +72,18 @@ def condition_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    version = PublishedVersion.objects.published().filter(slug=slug).first()
+    # With it, when the clinic details were last saved: the page shows them (header, footer), so a
+    # worker whose cached copy is older reads them again, and an edit shows at once everywhere.
+    version = (
+        PublishedVersion.objects.published()
+        .annotate(clinic_changed=ClinicProfile.changed_subquery())
+        .filter(slug=slug)
+        .first()
+    )
     if version is None:
         return _old_address(request, slug)
     related = _related(version.related_ids)
-    clinic = ClinicProfile.load()
+    clinic = ClinicProfile.load(as_of=version.clinic_changed)
     etag, changed = _page_version(version, related, clinic)
     response = get_conditional_response(request, etag=etag, last_modified=int(changed.timestamp()))
     if response is None:

@@ -333,6 +333,25 @@ def test_a_new_clinic_phone_number_shows_at_once(client):
     assertContains(again, '<a href="tel:+6561112222">+65 6111 2222</a>', count=2)  # coordinator and footer
 
 
+def test_new_clinic_details_show_at_once_even_where_a_workers_cached_copy_is_older(client):
+    """Another worker, without a shared cache, still holds the old details in its own memory."""
+    from django.core.cache import cache
+
+    from clinic.models import PROFILE_CACHE_KEY
+
+    make_article()
+    ClinicProfile.objects.create(name="Neuro Asia Care", phone="+65 6592 6871")
+    client.get(DETAIL)
+    older = cache.get(PROFILE_CACHE_KEY)
+    profile = ClinicProfile.objects.get()
+    profile.phone = "+65 6111 2222"
+    profile.save()
+    cache.set(PROFILE_CACHE_KEY, older)  # as that worker's cache still has it
+    page = client.get(DETAIL)
+    assertContains(page, '<a href="tel:+6561112222">+65 6111 2222</a>', count=2)
+    assertNotContains(page, "6592 6871")
+
+
 def test_a_page_costs_two_queries_however_many_parts_and_one_without_related(
     client, django_assert_num_queries
 ):
