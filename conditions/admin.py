@@ -279,7 +279,7 @@ class ConditionAdmin(admin.ModelAdmin):
     search_fields = ("name", "also_known_as", "summary")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("related",)
-    view_on_site = False  # the page tools offer the preview and the live page instead
+    view_on_site = False  # the page tools offer the draft's preview; "On the site" links the live page
     readonly_fields = ("summary_reading_level", "publishing")
     fieldsets = [
         (
@@ -346,7 +346,9 @@ class ConditionAdmin(admin.ModelAdmin):
         if live:
             lines.append(
                 format_html(
-                    "Patients see version {}, published {}. Last reviewed {} by {}. Next review due {}.",
+                    'Patients see <a href="{}">version {}</a>, published {}. Last reviewed {} by {}. '
+                    "Next review due {}.",
+                    live.get_absolute_url(),
                     live.number,
                     date_format(live.published_at),
                     date_format(live.last_reviewed_on),

@@ -72,8 +72,8 @@ def condition_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # With it, when the clinic details were last saved: the page shows them (header, footer), so a
-    # worker whose cached copy is older reads them again, and an edit shows at once everywhere.
+    # The live version, and when the clinic details were last saved: the page shows them (header,
+    # footer), so a worker whose cached copy is older reads them again, and an edit shows at once.
     version = (
         PublishedVersion.objects.published()
         .annotate(clinic_changed=ClinicProfile.changed_subquery())

@@ -332,7 +332,7 @@ def test_the_change_form_offers_the_workflow_by_role(editor_client, reviewer_cli
     preview = reverse("conditions:preview", args=[condition.pk])
     for html in (editor_page, reviewer_page):
         assert f'<a href="{preview}">Preview the draft</a>' in html
-        assert "Patients see version 1, published" in html
+        assert 'Patients see <a href="/conditions/hemifacial-spasm/">version 1</a>, published' in html
     assert "Sign off and publish" in reviewer_page and "Sign off and publish" not in editor_page
 
 
