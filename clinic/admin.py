@@ -30,7 +30,8 @@ class StaffProfileInline(admin.StackedInline):
 
     model = StaffProfile
     can_delete = False
-    verbose_name_plural = "staff profile (needed to sign off articles: the page shows this name and role)"
+    # (One per user, so the admin heads the group with the singular name.)
+    verbose_name = "staff profile (needed to sign off articles: the page shows this name and role)"
 
 
 # Users are edited by superusers only (no group has the user permissions).
