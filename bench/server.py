@@ -61,7 +61,10 @@ def collect_static(env: dict[str, str]) -> None:
     """collectstatic, unless the manifest is newer than every static source (the production
     settings' manifest storage needs it)."""
     manifest = ROOT / "staticfiles" / "staticfiles.json"
-    sources = [path for path in (ROOT / "static").rglob("*") if path.is_file()]
+    # The project's static files and the apps' own (e.g. conditions/static/: the admin's script).
+    sources = [
+        path for path in [*(ROOT / "static").rglob("*"), *ROOT.glob("*/static/**/*")] if path.is_file()
+    ]
     if manifest.exists() and all(path.stat().st_mtime <= manifest.stat().st_mtime for path in sources):
         return
     manage(env, "collectstatic", "--noinput", "-v0")

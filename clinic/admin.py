@@ -1,10 +1,12 @@
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpRequest, HttpResponse
 
-from clinic.models import ClinicProfile
+from clinic.models import ClinicProfile, StaffProfile
 
 
 @admin.register(ClinicProfile)
@@ -42,6 +44,24 @@ class ClinicProfileAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class StaffProfileInline(admin.StackedInline):
+    """How a member of staff is named to patients: clinical reviewers need it to publish."""
+
+    model = StaffProfile
+    can_delete = False
+    # (One per user, so the admin heads the group with the singular name.)
+    verbose_name = "staff profile (needed to sign off articles: the page shows this name and role)"
+
+
+# Users are edited by superusers only (no group has the user permissions).
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    inlines = [StaffProfileInline]
 
 
 class CheckedSelectionMixin:

@@ -48,8 +48,8 @@ class ClinicProfile(models.Model):
         default="within two working days",
         help_text="How soon the care coordinator replies to a written enquiry, in plain words.",
     )
-    # Moves on every save: condition pages read it with their one query (`changed_subquery`), so
-    # they show new details at once on every worker and server without asking the cache.
+    # Moves on every save: condition pages read it with their lookup (`changed_subquery`), so
+    # they show new details at once on every worker and server, whatever each worker's cache holds.
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -119,3 +119,31 @@ class ClinicProfile(models.Model):
             tagline="Neurosurgery specialist clinic, Singapore",
             phone="+65 6592 6871",
         )
+
+
+class StaffProfile(models.Model):
+    """How a member of staff is named to patients. A clinical reviewer needs one to publish: the
+    article shows who signed it off, copied from here when they publish."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    display_name = models.CharField(
+        "name shown to patients",
+        max_length=120,
+        help_text="As it should appear on an article this person signs off, e.g. 'Dr Tan Wei Ming'.",
+    )
+    role = models.CharField(
+        max_length=120,
+        help_text="Their clinical role, shown after the name, e.g. 'Consultant neurosurgeon'.",
+    )
+
+    class Meta:
+        verbose_name = "staff profile"
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def can_sign_off(self) -> bool:
+        return bool(self.display_name.strip() and self.role.strip())

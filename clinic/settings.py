@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Django's own form and widget templates, for the FORM_RENDERER below.
+    "django.forms",
     "django_htmx",
     "axes",
     "clinic",
@@ -95,6 +97,10 @@ MIDDLEWARE = [
     # django-axes asks to be last: it turns a lockout into the friendly "locked out" page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Widgets render with the project's template settings, so a widget's template lives in templates/
+# like every other (the admin's Markdown editor: templates/admin/conditions/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 ROOT_URLCONF = "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"
@@ -194,6 +200,8 @@ LANGUAGE_CODE = "en-sg"
 TIME_ZONE = "Asia/Singapore"
 USE_I18N = True
 USE_TZ = True
+# One date format throughout (e.g. 21 Nov 2026): Django has no en_SG formats of its own.
+FORMAT_MODULE_PATH = ["clinic.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

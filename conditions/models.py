@@ -1,64 +1,55 @@
 """
 Condition articles: a fixed, predictable structure modelled on the NHS Health A-Z.
 
-A Condition is the article. Its body is a set of Sections of fixed kinds in a fixed order, plus
-Treatments (each with a verdict), UrgencyAdvice blocks ("when to get help"), Figures and
-References. Markdown is rendered and sanitised in `save()`, once per edit. Every change to a part
-touches the article's `updated_at` (conditions/signals.py), which versions the page: its ETag, its
-cached fragments and the stored `body_html` (see conditions/services.py).
+A Condition and its parts (Sections of fixed kinds in a fixed order, Treatments with a verdict,
+UrgencyAdvice blocks, Figures, References, related conditions) are the **working copy**: what
+staff edit in the admin. Saving it never changes what patients see.
+
+Patients see a **PublishedVersion**: an immutable copy of the whole article (a JSON snapshot of
+every part, its Markdown and the HTML it was rendered to), written when a clinical reviewer
+publishes, with their sign-off. At most one version per article is live; `PublishedVersion.objects
+.published()` is the one place that decides what the public sees (conditions/services.py writes
+versions; conditions/snapshots.py builds and reads snapshots).
 """
 
 from hashlib import sha256
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from conditions import images
-from conditions.rendering import render_markdown
 
 FIGURE_DIR = "conditions/figures"
 
 
 class ConditionQuerySet(models.QuerySet):
-    def published(self) -> "ConditionQuerySet":
-        """What patients may see. Public views read conditions only through this."""
-        return self.filter(status=Condition.Status.PUBLISHED)
+    def with_live_version(self) -> "ConditionQuerySet":
+        """Annotate each article with what the admin list shows of its live version (one query).
 
-    def search(self, query: str) -> "ConditionQuerySet":
-        """Conditions matching every word of `query` in the name, other names or summary."""
-        for term in query.split()[:8]:
-            self = self.filter(
-                Q(name__icontains=term) | Q(also_known_as__icontains=term) | Q(summary__icontains=term)
-            )
-        return self
-
-    def with_related_version(self) -> "ConditionQuerySet":
-        """Annotate how many related conditions there are and when the latest of them changed.
-
-        Related conditions are shown on the page, so these two numbers are part of the page's
-        version (ETag and cache key), and cost no extra query: they are subqueries of the lookup.
+        `live_number` is None when nothing is live; `version_count` tells "never published" from
+        "taken off the site"; `live_source_changed_at` against `updated_at` tells whether the
+        working copy changed after the live version was made from it.
         """
-        links = Condition.related.through.objects.filter(from_condition=OuterRef("pk")).values(
-            "from_condition"
-        )
+        live = PublishedVersion.objects.published().filter(condition=models.OuterRef("pk"))
         return self.annotate(
-            related_count=Coalesce(Subquery(links.annotate(n=Count("pk")).values("n")), 0),
-            related_changed=Subquery(links.annotate(m=Max("to_condition__updated_at")).values("m")),
+            live_number=models.Subquery(live.values("number")),
+            live_source_changed_at=models.Subquery(live.values("source_changed_at")),
+            live_next_review_due=models.Subquery(live.values("next_review_due")),
+            has_versions=models.Exists(PublishedVersion.objects.filter(condition=models.OuterRef("pk"))),
         )
 
 
 class Condition(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    """The working copy of an article. Patients see its live PublishedVersion instead."""
 
     class Calculator(models.TextChoices):
         # The value is the calculator's URL name.
@@ -68,8 +59,8 @@ class Condition(models.Model):
     slug = models.SlugField(
         max_length=120,
         unique=True,
-        help_text="The last part of the page address. If you change it, the old address keeps "
-        "working and sends visitors to the new one.",
+        help_text="The last part of the page address. A new address takes effect when the article "
+        "is published; the old one keeps working and sends visitors to the new one.",
     )
     summary = models.TextField(
         help_text="One plain-language paragraph: what it is and who gets it. Also used by search engines."
@@ -79,31 +70,6 @@ class Condition(models.Model):
         max_length=250,
         blank=True,
         help_text="Other names patients may know or search for, separated by commas, e.g. 'tic convulsif'.",
-    )
-    status = models.CharField(
-        max_length=10,
-        choices=Status,
-        default=Status.DRAFT,
-        help_text="Drafts are visible only to staff (as a preview). Publishing needs the review details below.",
-    )
-    reviewed_by = models.CharField(
-        max_length=120,
-        blank=True,
-        help_text="The clinician or clinical team who checked this article, e.g. 'Neuro Asia Care clinical team'.",
-    )
-    reviewed_by_role = models.CharField(
-        "reviewer's role",
-        max_length=120,
-        blank=True,
-        help_text="Their role or specialty, e.g. 'Neurosurgery'.",
-    )
-    last_reviewed = models.DateField(
-        null=True, blank=True, help_text="When a clinician last checked the whole article."
-    )
-    next_review_due = models.DateField(
-        null=True,
-        blank=True,
-        help_text="When it must be checked again (usually a year after the last review).",
     )
     calculator = models.CharField(
         max_length=60,
@@ -116,15 +82,23 @@ class Condition(models.Model):
         symmetrical=False,
         blank=True,
         related_name="+",
-        help_text="Other conditions to suggest at the end of the article (only published ones are shown).",
+        help_text="Other conditions to suggest at the end of the article. Type to search; patients "
+        "see only the ones that are published.",
     )
+    # Moves with every change to the article or any of its parts (conditions/signals.py), so a
+    # live version made from an older working copy means "unpublished changes".
     updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Who last changed the working copy in the admin.",
+    )
 
-    # Derived, never edited: the rendered article body, the version it was rendered for and the
-    # image for link previews (conditions/services.py); what the seed loaded (conditions/seed.py).
-    body_html = models.TextField(blank=True, editable=False)
-    body_version = models.CharField(max_length=80, blank=True, editable=False)
-    share_image = models.CharField(max_length=255, blank=True, editable=False)
+    # What the seed loaded (conditions/seed.py): never edited.
     seed_hash = models.CharField(max_length=64, blank=True, editable=False)
     seeded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -132,69 +106,200 @@ class Condition(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["draft", "published"]), name="condition_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(last_reviewed__isnull=True)
-                | Q(next_review_due__isnull=True)
-                | Q(next_review_due__gt=F("last_reviewed")),
-                name="condition_next_review_after_last_review",
-                violation_error_message="The next review must be due after the last review.",
-            ),
-            models.CheckConstraint(
-                condition=Q(status="draft")
-                | (Q(last_reviewed__isnull=False) & Q(next_review_due__isnull=False) & ~Q(reviewed_by="")),
-                name="condition_published_needs_review_details",
-                violation_error_message="A published article needs a reviewer and both review dates.",
-            ),
+        permissions = [
+            ("publish_condition", "Can sign off and publish, unpublish, republish and restore articles"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        old_slug = getattr(self, "_saved_slug", None)
+        self.summary = tidy_text(self.summary)
         super().save(*args, **kwargs)
-        if old_slug and old_slug != self.slug:
-            # Keep the old address working (conditions.views redirects it permanently).
-            SlugRedirect.objects.filter(old_slug=self.slug).delete()
-            SlugRedirect.objects.update_or_create(old_slug=old_slug, defaults={"condition": self})
-        self._saved_slug = self.slug
+
+    def get_absolute_url(self) -> str:
+        """The article's public address (once it is published with this slug)."""
+        return reverse("conditions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def other_names(self) -> list[str]:
+        return split_other_names(self.also_known_as)
+
+
+def tidy_text(text: str) -> str:
+    """Unix line ends and no surrounding blank space: what a text box gives back once saved, so an
+    article saved unchanged from the admin is unchanged (browsers send line ends as \\r\\n)."""
+    return text.replace("\r\n", "\n").strip()
+
+
+def split_other_names(also_known_as: str) -> list[str]:
+    return [name.strip() for name in also_known_as.split(",") if name.strip()]
+
+
+class PublishedVersionQuerySet(models.QuerySet):
+    def published(self) -> "PublishedVersionQuerySet":
+        """What patients may see: the live version of each published article. Every public page,
+        list, search, feed and form choice reads articles only through this."""
+        return self.filter(is_live=True)
+
+    def search(self, query: str) -> "PublishedVersionQuerySet":
+        """Versions matching every word of `query` in the name, other names or summary."""
+        for term in query.split()[:8]:
+            self = self.filter(
+                Q(name__icontains=term) | Q(also_known_as__icontains=term) | Q(summary__icontains=term)
+            )
+        return self
+
+
+class PublishedVersion(models.Model):
+    """One published state of an article, with its clinical sign-off. Never changed once written,
+    except for being taken off the site (`is_live`, `unpublished_*`).
+
+    The page reads this one row: the public columns (slug, name, summary, other names), the
+    snapshot of every part, and what the page says about its review. A "no clinical change"
+    version (a typo fix) keeps the last clinical review's date, reviewer and next review due, and
+    the page then also shows "Last updated".
+    """
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(help_text="1 for the article's first version, then 2, 3, ...")
+    is_live = models.BooleanField(default=False)
+
+    # The public columns, also in the snapshot; the public side filters and orders by them.
+    slug = models.SlugField(max_length=120, db_index=False)
+    name = models.CharField(max_length=120)
+    summary = models.TextField()
+    also_known_as = models.CharField(max_length=250, blank=True)
+    snapshot = models.JSONField(help_text="The whole article: conditions/snapshots.py describes it.")
+    source_changed_at = models.DateTimeField(
+        help_text="When the working copy this version was made from had last changed."
+    )
+
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    republished_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    unpublished_at = models.DateTimeField(null=True, blank=True)
+    unpublished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    # This version's sign-off. Name and role are copied from the reviewer's staff profile, so the
+    # record stays true if the profile changes later (no user: the seed or the data migration).
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewer_name = models.CharField(max_length=120)
+    reviewer_role = models.CharField(max_length=120, blank=True)
+    reviewed_on = models.DateField()
+    clinical_change = models.BooleanField(
+        default=True, help_text="False for a change that alters no medical fact (a typo fix)."
+    )
+    change_note = models.CharField(
+        "what changed", max_length=200, blank=True, help_text="Public: shown on the page."
+    )
+    reviewer_note = models.TextField(blank=True, help_text="Private: for staff only.")
+
+    # What the page shows about its review: from this sign-off when it is a clinical change,
+    # carried forward from the latest clinical sign-off when not.
+    last_reviewed_on = models.DateField()
+    last_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_reviewer_name = models.CharField(max_length=120)
+    last_reviewer_role = models.CharField(max_length=120, blank=True)
+    next_review_due = models.DateField()
+    text_changed_on = models.DateField(
+        help_text='When the page\'s text last changed (its "Last updated" date after a '
+        "no-clinical-change publish)."
+    )
+
+    objects = PublishedVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["condition", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            # Also the index behind the history page and "the latest version" (publish, republish).
+            models.UniqueConstraint(fields=["condition", "number"], name="version_number_unique"),
+            models.UniqueConstraint(
+                fields=["condition"], condition=Q(is_live=True), name="one_live_version_per_article"
+            ),
+            # Also the index of the public lookup by address.
+            models.UniqueConstraint(fields=["slug"], condition=Q(is_live=True), name="live_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(next_review_due__gt=F("last_reviewed_on")),
+                name="version_next_review_after_last_review",
+                violation_error_message="The next review must be due after the last review.",
+            ),
+        ]
+        indexes = [
+            # The review reminders and the admin's "due" filters look at live versions only.
+            models.Index(fields=["next_review_due"], condition=Q(is_live=True), name="live_review_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, version {self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            # Written once (conditions/services.py); only taken off the site later, by an update.
+            raise TypeError("A published version is never changed once written.")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("conditions:detail", kwargs={"slug": self.slug})
 
-    @classmethod
-    def from_db(cls, db, field_names, values, *, fetch_mode=None):
-        # Remember the stored slug, so save() can tell that it changed (without a query).
-        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
-        instance._saved_slug = instance.__dict__.get("slug")
-        return instance
-
-    def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.status == self.Status.PUBLISHED:
-            needed = "Needed before the article can be published."
-            if not self.reviewed_by.strip():
-                errors["reviewed_by"] = needed
-            if not self.last_reviewed:
-                errors["last_reviewed"] = needed
-            if not self.next_review_due:
-                errors["next_review_due"] = needed
-        if self.last_reviewed and self.next_review_due and self.next_review_due <= self.last_reviewed:
-            errors["next_review_due"] = "The next review must be due after the last review."
-        if errors:
-            raise ValidationError(errors)
-
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
     @property
     def other_names(self) -> list[str]:
-        return [name.strip() for name in self.also_known_as.split(",") if name.strip()]
+        return split_other_names(self.also_known_as)
+
+    @property
+    def related_ids(self) -> list[int]:
+        return list(self.snapshot.get("related", []))
+
+
+class PublishedFile(models.Model):
+    """A figure file a published version shows. Such a file is never deleted, and the public gets
+    it only while a live version uses it (conditions.views.figure_file)."""
+
+    version = models.ForeignKey(PublishedVersion, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(max_length=255, db_index=True)
+
+    class Meta:
+        ordering = ["version", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReviewReminder(models.Model):
+    """A review reminder that was sent: one per article, stage and due date (manage.py
+    review_reminders), so running the command again sends nothing new."""
+
+    class Stage(models.TextChoices):
+        DUE_SOON = "due-soon", "Due within 30 days"
+        OVERDUE = "overdue", "Overdue"
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="review_reminders")
+    stage = models.CharField(max_length=10, choices=Stage)
+    due_date = models.DateField()
+    recipients = models.TextField(help_text="The addresses it went to, one per line.")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["condition", "stage", "due_date"], name="one_reminder_per_stage_and_due_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.condition}: {self.get_stage_display()} ({self.due_date})"
 
 
 class SlugRedirect(models.Model):
@@ -243,10 +348,10 @@ class Section(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0, editable=False)
     body = models.TextField(
-        help_text="Markdown: a blank line between paragraphs, '- ' for a list, '### ' for a "
-        "sub-heading, [text](address) for a link. HTML is removed. Short sentences and everyday words.",
+        help_text="Markdown (see the guide at the top): a blank line between paragraphs, '- ' for a "
+        "list, '### ' for a sub-heading, [text](https://address) for a link. Short sentences and "
+        "everyday words.",
     )
-    body_html = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["condition", "position"]
@@ -263,7 +368,7 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.position = list(self.Kind).index(self.kind)
-        self.body_html = render_markdown(self.body, top_heading=3)
+        self.body = tidy_text(self.body)
         super().save(*args, **kwargs)
 
     @property
@@ -293,7 +398,6 @@ class Treatment(models.Model):
     body = models.TextField(
         help_text="Markdown, as in the sections: what it is, how well it works, side effects."
     )
-    body_html = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["condition", "position", "id"]
@@ -302,7 +406,7 @@ class Treatment(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.body_html = render_markdown(self.body, top_heading=4)
+        self.body = tidy_text(self.body)
         super().save(*args, **kwargs)
 
 
@@ -327,7 +431,6 @@ class UrgencyAdvice(models.Model):
     body = models.TextField(
         help_text="Markdown: usually a short list of signs that call for this level of help."
     )
-    body_html = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["condition", "position"]
@@ -346,7 +449,7 @@ class UrgencyAdvice(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.position = list(self.Level).index(self.level)
-        self.body_html = render_markdown(self.body, top_heading=4)
+        self.body = tidy_text(self.body)
         super().save(*args, **kwargs)
 
     @property
@@ -406,9 +509,12 @@ class Figure(models.Model):
     alt_text = models.CharField(
         "alternative text",
         max_length=250,
-        help_text="What the image shows, for people who cannot see it. Read aloud by screen readers.",
+        help_text="What the image shows, for people who cannot see it. Read aloud by screen "
+        "readers. Up to 250 characters.",
     )
-    caption = models.CharField(max_length=300, help_text="Shown under the image for everyone.")
+    caption = models.CharField(
+        max_length=300, help_text="Shown under the image for everyone. Up to 300 characters."
+    )
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
     renditions = models.JSONField(default=list, editable=False, blank=True)
@@ -420,13 +526,11 @@ class Figure(models.Model):
         return self.caption
 
     def save(self, *args, **kwargs) -> None:
-        replaced: list[str] = []
+        # A new upload is processed; the files of a replaced image stay: published versions may
+        # show them (`manage.py prune_figure_files` removes files nothing refers to).
         if self.image and not self.image._committed:
-            replaced = self.stored_names()
             self._store_processed_image()
         super().save(*args, **kwargs)
-        if replaced:
-            transaction.on_commit(lambda: delete_stored_files(replaced))
 
     def _store_processed_image(self) -> None:
         """Replace the upload with its cleaned master and store the renditions beside it."""
@@ -448,35 +552,29 @@ class Figure(models.Model):
         self.width, self.height = master.width, master.height
 
     def stored_names(self) -> list[str]:
-        names = [r["name"] for r in self.renditions]
-        if self.pk:
-            old = type(self).objects.filter(pk=self.pk).values_list("image", flat=True).first()
-            if old:
-                names.append(old)
-        return names
+        """The master image and its renditions."""
+        return [self.image.name, *(r["name"] for r in self.renditions)] if self.image else []
 
     def sources(self) -> dict:
-        """What the <picture> element needs: srcset strings, default src and its size."""
-        storage = self.image.storage
-        webp = [r for r in self.renditions if r["type"] == "image/webp"]
-        fallback = [r for r in self.renditions if r["type"] != "image/webp"]
-        if not fallback:
-            return {}
-        default = next((r for r in fallback if r["width"] >= 800), fallback[-1])
-        return {
-            "webp_srcset": ", ".join(f"{storage.url(r['name'])} {r['width']}w" for r in webp),
-            "srcset": ", ".join(f"{storage.url(r['name'])} {r['width']}w" for r in fallback),
-            "fallback_type": default["type"],
-            "src": storage.url(default["name"]),
-            "width": default["width"],
-            "height": default["height"],
-            "largest": storage.url(fallback[-1]["name"]),
-        }
+        return figure_sources(self.renditions)
 
 
-def delete_stored_files(names: list[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
+def figure_sources(renditions: list[dict]) -> dict:
+    """What the <picture> element needs: srcset strings, default src and its size."""
+    webp = [r for r in renditions if r["type"] == "image/webp"]
+    fallback = [r for r in renditions if r["type"] != "image/webp"]
+    if not fallback:
+        return {}
+    default = next((r for r in fallback if r["width"] >= 800), fallback[-1])
+    return {
+        "webp_srcset": ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in webp),
+        "srcset": ", ".join(f"{default_storage.url(r['name'])} {r['width']}w" for r in fallback),
+        "fallback_type": default["type"],
+        "src": default_storage.url(default["name"]),
+        "width": default["width"],
+        "height": default["height"],
+        "largest": default_storage.url(fallback[-1]["name"]),
+    }
 
 
 class Reference(models.Model):

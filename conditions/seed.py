@@ -7,19 +7,25 @@ one dict per article with `slug`, `name`, `also_known_as` (list), `summary`, `re
 `figures` ([{file, alt, caption, section}], files in conditions/content/figures/) and `related`
 (slugs).
 
-Idempotent, and it never overwrites what staff have edited. Each article is looked up by its slug
-(or by an old slug, if staff have renamed it) and then:
+Each seeded article gets its working copy and a published version, signed off with the content's
+own reviewer name, role and dates (no user: nobody signed in). Idempotent, and it never overwrites
+what staff have done. Each article is looked up by its slug (or by an old slug, if staff have
+renamed it) and then:
 
-- missing: created and published with all its parts; figure files go through the same Pillow
-  checks and renditions as an admin upload (read the bytes, wrap them in a File, full_clean, save);
+- missing: created with all its parts and published as version 1; figure files go through the same
+  Pillow checks and renditions as an admin upload (read the bytes, wrap them in a File,
+  full_clean, save);
 - seeded before from exactly this content (same `seed_hash`): left alone, so a second run changes
   nothing at all;
-- changed in the admin since it was seeded (`updated_at` later than `seeded_at`), or made by staff
+- touched by staff: its working copy changed since it was seeded (a draft, a restore: `updated_at`
+  later than `seeded_at`), or staff published, republished or unpublished it, or staff made it
   (never seeded): left alone, whatever the code now says;
-- seeded, untouched since, and the content in code has changed: brought up to date (its parts are
-  replaced).
+- seeded, untouched since, and the content in code has changed: its working copy is brought up to
+  date (its parts replaced) and published as a new version, so content fixes in code reach the site
+  through the same workflow as any other change.
 
-Related links are set once every article exists, for the articles created or updated in this run.
+Related links are set once every article exists, for the articles created or updated in this run,
+and only then is each one published (the related conditions are part of what is published).
 """
 
 import hashlib
@@ -34,7 +40,7 @@ from django.core.management.base import CommandError, OutputWrapper
 from django.db.models import F, Q
 
 from conditions.models import Condition, Figure, Reference, Section, Treatment, UrgencyAdvice
-from conditions.services import article_body_refresh
+from conditions.services import PublishRefused, condition_publish_seeded
 
 CONTENT_MODULE = "conditions.content"
 
@@ -74,7 +80,7 @@ def seed_conditions(
         elif condition.seed_hash == digest:
             stdout.write(f"Kept condition: {condition.name} (unchanged)")
             continue
-        elif condition.seeded_at is None or condition.updated_at > condition.seeded_at:
+        elif _touched_by_staff(condition):
             stdout.write(f"Kept condition: {condition.name} (edited by staff since it was seeded)")
             continue
         else:
@@ -92,9 +98,24 @@ def seed_conditions(
         condition.related.set(related)
         if missing := set(article.get("related", [])) - {c.slug for c in related}:
             stdout.write(f"  (related condition not found, skipped: {', '.join(sorted(missing))})")
-        # Record what was seeded, and when: any later save moves updated_at past seeded_at.
+        try:
+            condition_publish_seeded(
+                condition_id=condition.pk,
+                reviewer_name=article["reviewed_by"],
+                reviewer_role=article["reviewed_by_role"],
+                reviewed_on=article["last_reviewed"],
+                next_review_due=article["next_review_due"],
+            )
+        except PublishRefused as error:
+            raise CommandError(f"The article {article['slug']!r} cannot be published: {error}") from error
+        # Record what was seeded, and when: any later change moves updated_at past seeded_at.
         Condition.objects.filter(pk=condition.pk).update(seed_hash=digest, seeded_at=F("updated_at"))
-        article_body_refresh(condition_id=condition.pk)
+
+
+def _touched_by_staff(condition: Condition) -> bool:
+    if condition.seeded_at is None or condition.updated_at > condition.seeded_at:
+        return True
+    return condition.versions.filter(Q(published_by__isnull=False) | Q(unpublished_by__isnull=False)).exists()
 
 
 def _content_hash(article: dict, figure_files: dict[str, bytes]) -> str:
@@ -120,12 +141,9 @@ def _fill(condition: Condition, article: dict, figure_files: dict[str, bytes]) -
     condition.slug = article["slug"]
     condition.summary = article["summary"]
     condition.also_known_as = ", ".join(article.get("also_known_as", []))
-    condition.reviewed_by = article["reviewed_by"]
-    condition.reviewed_by_role = article["reviewed_by_role"]
-    condition.last_reviewed = article["last_reviewed"]
-    condition.next_review_due = article["next_review_due"]
     condition.calculator = article.get("calculator") or ""
-    condition.status = Condition.Status.PUBLISHED
+    if not article.get("reviewed_by", "").strip():
+        raise ValidationError({"reviewed_by": "A seeded article needs the name of its reviewer."})
     condition.full_clean()
     condition.save()
 

@@ -1,139 +1,344 @@
 """
-Render a condition article's body once per content change, and keep it on the article's row.
+The publishing workflow: the only code that writes published versions.
 
-The body is everything built from the article and its parts alone: the contents list, the
-sections (with their figures, the treatments and their verdicts, the calculator link and the
-"when to get help" blocks), the references and the review line. It is stored in
-`Condition.body_html` together with the version it was rendered for (`body_version`: the
-article's `updated_at`, the template format and MEDIA_URL) and the first figure's address for link
-previews (`share_image`). So a page view reads one row instead
-of five related tables, and every worker process sees the same, current body: a stale version is
-noticed on the next view and rendered again there (once). The admin and the seed render it right
-after saving, so patients rarely meet a stale body at all.
+- `version_build`: an unsaved version of the working copy as it is now. The staff preview renders
+  it; publishing saves it.
+- `condition_publish`: a clinical reviewer signs off the working copy and it goes live (the
+  previous live version stays in the history). `condition_publish_seeded` is the same for the
+  seed, signed off in the content module's own words, with no user.
+- `condition_unpublish`: take the article off the site (404 for patients); it stays in the admin.
+- `condition_republish`: put the most recent version back live, as a new version that records who
+  did it.
+- `version_restore`: copy an old version into the working copy as a draft, which then needs
+  sign-off like any other.
 
-What depends on other things (the clinic's phone number, related conditions) is not stored here:
-conditions/views.py caches that part of the page separately.
+Each runs in one transaction with the article's row locked, so two reviewers publishing at once
+get consecutive version numbers, and "the latest version" is one indexed read, never a scan.
+Who may call them is checked here too (the `conditions.publish_condition` permission), whatever
+the view did.
 """
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import mark_safe
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from conditions.models import Condition, Figure, Section, Treatment, UrgencyAdvice
+from conditions.models import (
+    Condition,
+    Figure,
+    PublishedFile,
+    PublishedVersion,
+    Reference,
+    Section,
+    SlugRedirect,
+    Treatment,
+    UrgencyAdvice,
+)
+from conditions.snapshots import snapshot_build, snapshot_files
 
-BODY_FORMAT = "1"
-"""Bump when the `article-body` partial changes, so bodies stored by older code are rendered again."""
+PUBLISH_PERMISSION = "conditions.publish_condition"
 
-BODY_TEMPLATE = "conditions/condition_detail.html#article-body"
-_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
-
-
-@dataclass
-class ArticleSection:
-    kind: str  # also the anchor id
-    heading: str
-    body_html: str = ""
-    figures: list[dict] = field(default_factory=list)
-    treatments: list[Treatment] = field(default_factory=list)
-    urgency: list[UrgencyAdvice] = field(default_factory=list)
-    calculator: dict | None = None
-
-
-def squeeze_blank_lines(html: str) -> str:
-    """Drop the blank lines template tags leave behind (the stored and cached HTML is smaller)."""
-    return _BLANK_LINES.sub("\n", html)
-
-
-def article_body_version(*, condition: Condition) -> str:
-    return f"{BODY_FORMAT}:{settings.MEDIA_URL}:{condition.updated_at.isoformat()}"
-
-
-def article_body_is_current(*, condition: Condition) -> bool:
-    return condition.body_version == article_body_version(condition=condition)
+# Fields a republished version takes from the one it puts back (all but its own record).
+_OWN_FIELDS = {
+    "id",
+    "number",
+    "is_live",
+    "published_at",
+    "published_by",
+    "republished_from",
+    "unpublished_at",
+    "unpublished_by",
+}
 
 
-def article_body_render(*, condition: Condition) -> str:
-    """Render the body from the article's parts and store it, unless the article changed meanwhile.
-
-    Reads the parts in four queries, writes one row. `condition.updated_at` must be current: the
-    store is skipped (and done again on the next view) if the article changed after it was read.
-    """
-    sections = _article_sections(condition)
-    context = {
-        "condition": condition,
-        "sections": sections,
-        "references": list(condition.references.all()),
-    }
-    html = squeeze_blank_lines(render_to_string(BODY_TEMPLATE, context))
-    version = article_body_version(condition=condition)
-    share_image = next((f["largest"] for s in sections for f in s.figures), "")
-    Condition.objects.filter(pk=condition.pk, updated_at=condition.updated_at).update(
-        body_html=html, body_version=version, share_image=share_image
-    )
-    condition.body_html, condition.body_version, condition.share_image = html, version, share_image
-    return mark_safe(html)  # noqa: S308 (our own template's output, autoescaped)
+class PublishRefused(Exception):
+    """A workflow step cannot go ahead; the message says why, in words for staff."""
 
 
-def article_body_refresh(*, condition_id: int) -> None:
-    """Render and store the body of an article just saved (admin, seed)."""
-    condition = Condition.objects.get(pk=condition_id)
-    if not article_body_is_current(condition=condition):
-        article_body_render(condition=condition)
+@dataclass(frozen=True)
+class SignOff:
+    reviewer: AbstractBaseUser | None
+    reviewer_name: str
+    reviewer_role: str
+    reviewed_on: date
+    next_review_due: date | None  # not used for a "no clinical change" version
+    clinical_change: bool = True
+    change_note: str = ""
+    reviewer_note: str = ""
 
 
-def _article_sections(condition: Condition) -> list[ArticleSection]:
-    """The sections to show, in the fixed order, with the parts that belong in each."""
-    texts = {section.kind: section for section in condition.sections.all()}
-    treatments = list(condition.treatments.all())
-    urgency = list(condition.urgency_advice.all())
-    figures = list(condition.figures.all())
-
-    shown = [
-        kind
-        for kind in Section.Kind
-        if kind in texts
-        or (kind == Section.Kind.TREATMENTS and treatments)
-        or (kind == Section.Kind.WHEN_TO_GET_HELP and urgency)
-        or any(figure.section == kind for figure in figures)
-    ]
-    sections = {
-        kind: ArticleSection(
-            kind=kind.value,
-            heading=Section.HEADINGS[kind],
-            body_html=mark_safe(texts[kind].body_html) if kind in texts else "",  # noqa: S308 (sanitised on save)
-        )
-        for kind in shown
-    }
-    for figure in sorted(figures, key=lambda f: (f.position, f.pk)):
-        if figure_data := _figure_data(figure):
-            sections[Section.Kind(figure.section)].figures.append(figure_data)
-    if Section.Kind.TREATMENTS in sections:
-        sections[Section.Kind.TREATMENTS].treatments = treatments
-    if Section.Kind.WHEN_TO_GET_HELP in sections:
-        sections[Section.Kind.WHEN_TO_GET_HELP].urgency = urgency
-    if (calculator := _calculator(condition)) and sections:
-        # Where a patient wonders "how bad is mine?": after the symptoms, else after the first section.
-        target = Section.Kind.SYMPTOMS if Section.Kind.SYMPTOMS in sections else shown[0]
-        sections[target].calculator = calculator
-    return list(sections.values())
+def can_publish(user) -> bool:
+    return user.is_active and user.is_staff and user.has_perm(PUBLISH_PERMISSION)
 
 
-def _figure_data(figure: Figure) -> dict | None:
-    sources = figure.sources()
-    if not sources:
-        return None
-    return {"alt_text": figure.alt_text, "caption": figure.caption, **sources}
-
-
-def _calculator(condition: Condition) -> dict | None:
-    if not condition.calculator:
-        return None
+def reviewer_identity(user) -> tuple[str, str]:
+    """The name and role a reviewer signs off with, from their staff profile."""
     try:
-        url = reverse(condition.calculator)
-    except NoReverseMatch:
-        return None
-    return {"url": url, "label": condition.get_calculator_display()}
+        profile = user.staff_profile
+    except ObjectDoesNotExist:
+        profile = None
+    if profile is None or not profile.can_sign_off:
+        raise PublishRefused(
+            "You cannot sign off an article yet: your staff profile needs the name and role shown "
+            "to patients (e.g. 'Dr Tan Wei Ming', 'Consultant neurosurgeon'). Ask the administrator "
+            "to fill it in (Users, your account, Staff profile)."
+        )
+    return profile.display_name.strip(), profile.role.strip()
+
+
+def version_build(*, condition: Condition) -> PublishedVersion:
+    """An unsaved version of the working copy as it is now, without a sign-off (six queries)."""
+    return PublishedVersion(
+        condition=condition,
+        slug=condition.slug,
+        name=condition.name,
+        summary=condition.summary,
+        also_known_as=condition.also_known_as,
+        snapshot=snapshot_build(condition),
+        source_changed_at=condition.updated_at,
+    )
+
+
+def condition_publish(
+    *,
+    condition_id: int,
+    user,
+    reviewed_on: date,
+    next_review_due: date | None,
+    clinical_change: bool = True,
+    change_note: str = "",
+    reviewer_note: str = "",
+    draft_changed_at: datetime | None = None,
+) -> PublishedVersion:
+    """Sign off the working copy as `user` (a clinical reviewer with a staff profile) and put it
+    live. `draft_changed_at` is the working copy's `updated_at` the reviewer previewed: if it has
+    changed since, publishing is refused, so nobody signs off text they have not seen."""
+    if not can_publish(user):
+        raise PermissionDenied("Only clinical reviewers may publish.")
+    name, role = reviewer_identity(user)
+    if reviewed_on > timezone.localdate():
+        raise PublishRefused("The review date cannot be in the future.")
+    sign_off = SignOff(
+        reviewer=user,
+        reviewer_name=name,
+        reviewer_role=role,
+        reviewed_on=reviewed_on,
+        next_review_due=next_review_due,
+        clinical_change=clinical_change,
+        change_note=change_note.strip(),
+        reviewer_note=reviewer_note.strip(),
+    )
+    return _publish(condition_id, sign_off, published_by=user, draft_changed_at=draft_changed_at)
+
+
+def condition_publish_seeded(
+    *, condition_id: int, reviewer_name: str, reviewer_role: str, reviewed_on: date, next_review_due: date
+) -> PublishedVersion:
+    """Publish the seeded working copy, signed off as its content module says (no user)."""
+    sign_off = SignOff(
+        reviewer=None,
+        reviewer_name=reviewer_name,
+        reviewer_role=reviewer_role,
+        reviewed_on=reviewed_on,
+        next_review_due=next_review_due,
+    )
+    return _publish(condition_id, sign_off, published_by=None)
+
+
+def _publish(
+    condition_id: int, sign_off: SignOff, *, published_by, draft_changed_at: datetime | None = None
+) -> PublishedVersion:
+    with transaction.atomic():
+        condition = Condition.objects.select_for_update().get(pk=condition_id)
+        if draft_changed_at is not None and condition.updated_at != draft_changed_at:
+            raise PublishRefused(
+                "The draft has changed since you opened this page"
+                f"{_by(condition.updated_by)}. Preview it again, then publish."
+            )
+        latest = _latest(condition)
+        version = version_build(condition=condition)
+        today = timezone.localdate()
+        if sign_off.clinical_change:
+            if sign_off.next_review_due is None or sign_off.next_review_due <= sign_off.reviewed_on:
+                raise PublishRefused("The next review must be due after the review date.")
+            version.last_reviewed_on = sign_off.reviewed_on
+            version.last_reviewer = sign_off.reviewer
+            version.last_reviewer_name = sign_off.reviewer_name
+            version.last_reviewer_role = sign_off.reviewer_role
+            version.next_review_due = sign_off.next_review_due
+        else:
+            if latest is None:
+                raise PublishRefused(
+                    'An article\'s first version needs a clinical review: untick "No clinical change".'
+                )
+            # A typo fix: the page keeps the last clinical review and its due date.
+            version.last_reviewed_on = latest.last_reviewed_on
+            version.last_reviewer_id = latest.last_reviewer_id
+            version.last_reviewer_name = latest.last_reviewer_name
+            version.last_reviewer_role = latest.last_reviewer_role
+            version.next_review_due = latest.next_review_due
+        version.reviewer = sign_off.reviewer
+        version.reviewer_name = sign_off.reviewer_name
+        version.reviewer_role = sign_off.reviewer_role
+        version.reviewed_on = sign_off.reviewed_on
+        version.clinical_change = sign_off.clinical_change
+        version.change_note = sign_off.change_note
+        version.reviewer_note = sign_off.reviewer_note
+        version.text_changed_on = today
+        version.published_by = published_by
+        return _go_live(version, latest)
+
+
+def condition_unpublish(*, condition_id: int, user) -> PublishedVersion:
+    """Take the article off the site: its page becomes a 404; the article and history stay."""
+    if not can_publish(user):
+        raise PermissionDenied("Only clinical reviewers may unpublish.")
+    with transaction.atomic():
+        condition = Condition.objects.select_for_update().get(pk=condition_id)
+        live = PublishedVersion.objects.published().filter(condition=condition).defer("snapshot").first()
+        if live is None:
+            raise PublishRefused("This article is not on the site.")
+        PublishedVersion.objects.filter(pk=live.pk).update(
+            is_live=False, unpublished_at=timezone.now(), unpublished_by=user
+        )
+        return live
+
+
+def condition_republish(*, condition_id: int, user) -> PublishedVersion:
+    """Put the most recent version back on the site, unchanged, as a new version (so the history
+    says who did it and when). Its sign-off and review dates are those of the version it copies."""
+    if not can_publish(user):
+        raise PermissionDenied("Only clinical reviewers may republish.")
+    with transaction.atomic():
+        condition = Condition.objects.select_for_update().get(pk=condition_id)
+        if PublishedVersion.objects.published().filter(condition=condition).exists():
+            raise PublishRefused("This article is already on the site.")
+        latest = condition.versions.order_by("-number").first()
+        if latest is None:
+            raise PublishRefused("This article has never been published: publish it with a sign-off.")
+        copy = PublishedVersion(
+            **{
+                field.attname: getattr(latest, field.attname)
+                for field in PublishedVersion._meta.concrete_fields
+                if field.name not in _OWN_FIELDS
+            },
+            republished_from=latest,
+            published_by=user,
+        )
+        return _go_live(copy, latest)
+
+
+def _go_live(version: PublishedVersion, latest: PublishedVersion | None) -> PublishedVersion:
+    """Save `version` as the article's live version (inside the caller's transaction)."""
+    taken = (
+        PublishedVersion.objects.published()
+        .filter(slug=version.slug)
+        .exclude(condition_id=version.condition_id)
+        .values_list("name", flat=True)
+        .first()
+    )
+    if taken is not None:
+        raise PublishRefused(
+            f"The address /conditions/{version.slug}/ is still used by the live article "
+            f'"{taken}". Publish that article\'s new address first, or choose another address.'
+        )
+    PublishedVersion.objects.published().filter(condition_id=version.condition_id).update(is_live=False)
+    version.number = latest.number + 1 if latest else 1
+    version.is_live = True
+    version.published_at = timezone.now()
+    version.save()
+    PublishedFile.objects.bulk_create(
+        PublishedFile(version=version, name=name) for name in snapshot_files(version.snapshot)
+    )
+    # Old addresses keep working: the previous one redirects here, and this one is no one's old
+    # address any more.
+    SlugRedirect.objects.filter(old_slug=version.slug).delete()
+    if latest is not None and latest.slug != version.slug:
+        SlugRedirect.objects.update_or_create(
+            old_slug=latest.slug, defaults={"condition_id": version.condition_id}
+        )
+    return version
+
+
+def _latest(condition: Condition) -> PublishedVersion | None:
+    # One row by the (condition, number) index, without its snapshot.
+    return condition.versions.order_by("-number").defer("snapshot").first()
+
+
+def version_restore(*, version_id: int, user) -> Condition:
+    """Replace the working copy, with all its parts, by an old version's: a new draft."""
+    if not can_publish(user):
+        raise PermissionDenied("Only clinical reviewers may restore a version.")
+    with transaction.atomic():
+        version = PublishedVersion.objects.get(pk=version_id)
+        condition = Condition.objects.select_for_update().get(pk=version.condition_id)
+        snapshot = version.snapshot
+        clash = (
+            Condition.objects.exclude(pk=condition.pk)
+            .filter(Q(name=snapshot["name"]) | Q(slug=snapshot["slug"]))
+            .first()
+        )
+        if clash is not None:
+            raise PublishRefused(
+                f'Another article ("{clash.name}") now has this version\'s name or address. '
+                "Change that article first, then restore."
+            )
+        for parts in (
+            condition.sections,
+            condition.treatments,
+            condition.urgency_advice,
+            condition.figures,
+            condition.references,
+        ):
+            parts.all().delete()
+        condition.name = snapshot["name"]
+        condition.slug = snapshot["slug"]
+        condition.summary = snapshot["summary"]
+        condition.also_known_as = snapshot["also_known_as"]
+        condition.calculator = snapshot["calculator"]
+        condition.updated_by = user
+        condition.save()
+        for section in snapshot["sections"]:
+            Section(condition=condition, kind=section["kind"], body=section["body"]).save()
+        for treatment in snapshot["treatments"]:
+            Treatment(
+                condition=condition,
+                **{key: treatment[key] for key in ("position", "name", "verdict", "verdict_kind", "body")},
+            ).save()
+        for block in snapshot["urgency"]:
+            UrgencyAdvice(condition=condition, level=block["level"], body=block["body"]).save()
+        for figure in snapshot["figures"]:
+            # The stored files are reused as they are: they were checked and processed on upload.
+            Figure(
+                condition=condition,
+                **{
+                    key: figure[key]
+                    for key in (
+                        "section",
+                        "position",
+                        "image",
+                        "width",
+                        "height",
+                        "renditions",
+                        "alt_text",
+                        "caption",
+                    )
+                },
+            ).save()
+        for reference in snapshot["references"]:
+            Reference(
+                condition=condition,
+                **{key: reference[key] for key in ("position", "title", "source", "year", "url")},
+            ).save()
+        condition.related.set(Condition.objects.filter(pk__in=snapshot["related"]).exclude(pk=condition.pk))
+        Condition.objects.filter(pk=condition.pk).update(updated_by=user)
+        condition.refresh_from_db()
+        return condition
+
+
+def _by(user) -> str:
+    return f" (last changed by {user.get_full_name() or user.get_username()})" if user else ""

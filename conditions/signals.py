@@ -1,24 +1,19 @@
 """
-Keep an article's `updated_at` in step with its parts, and tidy up figure files.
+Keep an article's `updated_at` in step with its parts.
 
-`updated_at` versions the whole page (ETag, Last-Modified, cached fragments, the stored body), so
-saving or deleting any section, treatment, urgency block, figure or reference counts as changing the
+`updated_at` is when the working copy last changed: a live version made from an older working
+copy means the article has unpublished changes. So saving or deleting any section, treatment,
+urgency block, figure or reference, or changing the related conditions, counts as changing the
 article. A queryset update: no save() recursion and no further signals.
+
+Figure files are never deleted here: published versions may still show them (see
+`manage.py prune_figure_files`).
 """
 
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from conditions.models import (
-    Condition,
-    Figure,
-    Reference,
-    Section,
-    Treatment,
-    UrgencyAdvice,
-    delete_stored_files,
-)
+from conditions.models import Condition, Figure, Reference, Section, Treatment, UrgencyAdvice
 
 ARTICLE_PARTS = (Section, Treatment, UrgencyAdvice, Figure, Reference)
 
@@ -28,13 +23,14 @@ def touch_article(sender, instance, raw: bool = False, **kwargs) -> None:
         Condition.objects.filter(pk=instance.condition_id).update(updated_at=timezone.now())
 
 
-def delete_figure_files(sender, instance: Figure, **kwargs) -> None:
-    # After the transaction commits, so a rolled-back delete keeps its files.
-    names = [r["name"] for r in instance.renditions] + ([instance.image.name] if instance.image else [])
-    transaction.on_commit(lambda: delete_stored_files(names))
+def touch_on_related_change(sender, instance, action: str, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Condition):
+        Condition.objects.filter(pk=instance.pk).update(updated_at=timezone.now())
 
 
 for part in ARTICLE_PARTS:
     post_save.connect(touch_article, sender=part, dispatch_uid=f"touch-article-{part.__name__}")
     post_delete.connect(touch_article, sender=part, dispatch_uid=f"touch-article-del-{part.__name__}")
-post_delete.connect(delete_figure_files, sender=Figure, dispatch_uid="delete-figure-files")
+m2m_changed.connect(
+    touch_on_related_change, sender=Condition.related.through, dispatch_uid="touch-article-related"
+)

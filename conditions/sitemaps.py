@@ -1,11 +1,11 @@
-"""/sitemap.xml: every published condition (with its last change) and the other public pages."""
+"""/sitemap.xml: every live article (with when its live version was published) and the other public pages."""
 
 from datetime import datetime
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from conditions.models import Condition
+from conditions.models import PublishedVersion
 
 
 class ConditionSitemap(Sitemap):
@@ -13,10 +13,10 @@ class ConditionSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return Condition.objects.published().only("slug", "updated_at")
+        return PublishedVersion.objects.published().only("slug", "published_at").order_by("slug")
 
-    def lastmod(self, condition: Condition) -> datetime:
-        return condition.updated_at
+    def lastmod(self, version: PublishedVersion) -> datetime:
+        return version.published_at
 
 
 class PublicPageSitemap(Sitemap):

@@ -5,5 +5,6 @@ from conditions import views
 app_name = "conditions"
 urlpatterns = [
     path("", views.condition_list, name="list"),
+    path("preview/<int:pk>/", views.condition_preview, name="preview"),
     path("<slug:slug>/", views.condition_detail, name="detail"),
 ]

@@ -2,7 +2,7 @@ import uuid
 
 from django import forms
 
-from conditions.models import Condition
+from conditions.models import Condition, PublishedVersion
 from contact.models import MESSAGE_MAX_LENGTH, Enquiry
 from contact.phone import PhoneNumberError, normalise_phone
 from grading.handoff import CalculatorResult, HandoffError, load_result
@@ -20,6 +20,22 @@ class OneTimeTokenField(forms.UUIDField):
             return super().to_python(value)
         except forms.ValidationError:
             return None
+
+
+class LiveConditionField(forms.ModelChoiceField):
+    """A choice among the published articles, by address; gives the article (the Condition)."""
+
+    def label_from_instance(self, obj: PublishedVersion) -> str:
+        return obj.name
+
+    def to_python(self, value) -> Condition | None:
+        version = super().to_python(value)
+        return version.condition if version else None
+
+    def prepare_value(self, value):
+        if isinstance(value, Condition):  # an enquiry's article, e.g. as the initial value
+            return value.slug
+        return super().prepare_value(value)
 
 
 class EnquiryForm(forms.Form):
@@ -68,9 +84,13 @@ class EnquiryForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how you would like us to reply."},
     )
-    condition = forms.ModelChoiceField(
+    condition = LiveConditionField(
         label="What is your enquiry about? (optional)",
-        queryset=Condition.objects.published(),  # lazy: read when the form is shown or checked
+        # The live versions (their names and addresses, never a draft's), read when the form is
+        # shown or checked; the enquiry records the article itself.
+        queryset=PublishedVersion.objects.published()
+        .select_related("condition")
+        .only("slug", "name", "condition__id"),
         to_field_name="slug",
         required=False,
         empty_label="Not sure, or something else",

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from conditions.models import Condition
+from conditions.models import PublishedVersion
 from contact.calculator import describe_result
 from contact.forms import HONEYPOT_FIELD, EnquiryForm
 from contact.models import Enquiry
@@ -87,7 +87,7 @@ def enquiry_form(request: HtmxHttpRequest) -> HttpResponse:
         return _enquiry_post(request)
     slug = request.GET.get("condition", "")
     # Unknown or unpublished slugs are ignored: the form simply starts with nothing chosen.
-    condition = Condition.objects.published().filter(slug=slug).first() if slug else None
+    condition = PublishedVersion.objects.published().filter(slug=slug).only("slug").first() if slug else None
     form = EnquiryForm(
         initial={"condition": condition, "submission_id": uuid.uuid4()},
         result_token=request.GET.get("result", ""),

@@ -3,31 +3,67 @@
 from datetime import date
 from io import BytesIO
 
+from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from conditions.models import Condition, Figure, Reference, Section, Treatment, UrgencyAdvice
+from clinic.models import StaffProfile
+from conditions.models import (
+    Condition,
+    Figure,
+    PublishedVersion,
+    Reference,
+    Section,
+    Treatment,
+    UrgencyAdvice,
+)
+from conditions.services import condition_publish_seeded
 
+# The sign-off of a version published by the builders (as the seed does it: no user).
 REVIEW = {
-    "reviewed_by": "Neuro Asia Care clinical team",
-    "reviewed_by_role": "Neurosurgery",
-    "last_reviewed": date(2026, 11, 1),
+    "reviewer_name": "Neuro Asia Care clinical team",
+    "reviewer_role": "Neurosurgery",
+    "reviewed_on": date(2026, 11, 1),
     "next_review_due": date(2027, 11, 1),
 }
+EDITORS = "Editors"  # made by conditions/migrations/0009_clinical_reviewers_group.py
+REVIEWERS = "Clinical reviewers"
 
 
-def make_condition(**overrides) -> Condition:
+def publish_version(condition: Condition, **review) -> PublishedVersion:
+    """Put the working copy live as a new version, signed off with REVIEW (or `review`)."""
+    review = {**REVIEW, **review}
+    return condition_publish_seeded(condition_id=condition.pk, **review)
+
+
+def make_condition(*, publish: bool = True, **overrides) -> Condition:
+    """An article's working copy; published as version 1 unless `publish=False` (a draft that
+    was never published)."""
     overrides.setdefault("name", "Hemifacial spasm")
     overrides.setdefault("slug", "hemifacial-spasm")
     overrides.setdefault("summary", "Muscles on one side of the face twitch without warning.")
-    overrides.setdefault("status", Condition.Status.PUBLISHED)
-    if overrides["status"] == Condition.Status.PUBLISHED:
-        for key, value in REVIEW.items():
-            overrides.setdefault(key, value)
     condition = Condition(**overrides)
     condition.full_clean()
     condition.save()
+    if publish:
+        publish_version(condition)
     return condition
+
+
+def make_staff(username: str, group: str, **fields) -> User:
+    # No password (tests sign in with force_login): hashing one is slow on purpose.
+    fields.setdefault("email", f"{username}@clinic.example.sg")
+    user = User.objects.create_user(username, password=None, is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def make_reviewer(username: str = "reviewer", *, profile: bool = True, **fields) -> User:
+    """A clinical reviewer, with the staff profile a sign-off needs (unless `profile=False`)."""
+    user = make_staff(username, REVIEWERS, **fields)
+    if profile:
+        StaffProfile.objects.create(user=user, display_name="Dr Tan Wei Ming", role="Consultant neurosurgeon")
+    return user
 
 
 def png_bytes(width: int = 1000, height: int = 600, *, mode: str = "RGB", color=(10, 74, 104)) -> bytes:
@@ -60,9 +96,11 @@ def make_figure(condition: Condition, **overrides) -> Figure:
     return figure
 
 
-def make_article(**overrides) -> Condition:
-    """A published article with every kind of part: sections, treatments, urgency, figure, references."""
-    condition = make_condition(calculator=Condition.Calculator.HEMIFACIAL_SPASM, **overrides)
+def make_article(*, publish: bool = True, **overrides) -> Condition:
+    """An article with every kind of part (sections, treatments, urgency, figure, references, a
+    related condition when `related` is given), published as version 1 unless `publish=False`."""
+    related = overrides.pop("related", [])
+    condition = make_condition(publish=False, calculator=Condition.Calculator.HEMIFACIAL_SPASM, **overrides)
     bodies = {
         Section.Kind.OVERVIEW: "Hemifacial spasm makes one side of the face twitch.",
         Section.Kind.SYMPTOMS: "It often starts around one eye.\n\n- twitching\n- a pulled mouth",
@@ -100,5 +138,8 @@ def make_article(**overrides) -> Condition:
         url="https://doi.org/10.0000/example",
     )  # fmt: skip
     make_figure(condition)
+    condition.related.set(related)
+    if publish:
+        publish_version(condition)
     condition.refresh_from_db()
     return condition

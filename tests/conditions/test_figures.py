@@ -1,13 +1,24 @@
-from io import BytesIO
+import os
+import time
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from PIL import Image
 
-from conditions.models import FIGURE_DIR, Figure
-from tests.conditions.factory import jpeg_bytes, make_condition, make_figure, png_bytes
+from conditions.models import FIGURE_DIR, Figure, PublishedVersion
+from tests.conditions.factory import (
+    EDITORS,
+    jpeg_bytes,
+    make_condition,
+    make_figure,
+    make_staff,
+    png_bytes,
+    publish_version,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,22 +66,77 @@ def test_a_figure_needs_alt_text_and_a_caption():
     assert set(error.value.message_dict) == {"alt_text", "caption"}
 
 
-def test_replacing_the_image_deletes_the_old_files_once_saved(django_capture_on_commit_callbacks):
-    figure = make_figure(make_condition())
+def test_replacing_or_deleting_a_figure_keeps_its_files_for_the_versions_that_show_them(
+    django_capture_on_commit_callbacks,
+):
+    condition = make_condition()
+    figure = make_figure(condition)
+    publish_version(condition)
     old = stored_names(figure)
     figure.image = ContentFile(png_bytes(640, 480, color=(200, 0, 0)), name="new.png")
     with django_capture_on_commit_callbacks(execute=True):
         figure.save()
-    assert not any(default_storage.exists(name) for name in old)
-    assert all(default_storage.exists(name) for name in stored_names(figure))
-
-
-def test_deleting_a_figure_deletes_its_files(django_capture_on_commit_callbacks):
-    figure = make_figure(make_condition())
-    names = stored_names(figure)
-    with django_capture_on_commit_callbacks(execute=True):
         figure.delete()
-    assert not any(default_storage.exists(name) for name in names)
+    assert all(default_storage.exists(name) for name in old + stored_names(figure))
+
+
+def test_a_draft_only_figure_is_404_to_the_public_and_served_privately_to_staff(client):
+    condition = make_condition()
+    figure = make_figure(condition)  # added to the draft after version 1
+    path = f"/media/{figure.renditions[0]['name']}"
+    assert client.get(path).status_code == 404
+    client.force_login(make_staff("editor", EDITORS))
+    response = client.get(path)
+    assert response.status_code == 200
+    assert (
+        "no-store" in response.headers["Cache-Control"] and "public" not in response.headers["Cache-Control"]
+    )
+    assert b"".join(response.streaming_content)  # (reading it to the end closes the file)
+    client.logout()
+    publish_version(condition)
+    response = client.get(path)
+    assert response.status_code == 200 and "public" in response.headers["Cache-Control"]
+    assert b"".join(response.streaming_content)
+
+
+def test_a_figure_of_an_article_taken_off_the_site_is_404_to_the_public(client):
+    condition = make_condition(publish=False)
+    figure = make_figure(condition)
+    publish_version(condition)
+    PublishedVersion.objects.filter(condition=condition).update(is_live=False)
+    assert client.get(f"/media/{figure.image.name}").status_code == 404
+
+
+def test_prune_lists_and_deletes_only_files_nothing_uses(settings):
+    condition = make_condition(publish=False)
+    shown = make_figure(condition)
+    publish_version(condition)
+    replaced = make_figure(condition, data=png_bytes(500, 300, color=(1, 2, 3)))
+    replaced_names = stored_names(replaced)
+    replaced.delete()  # in no version: its files are left over
+    drafted = make_figure(condition, data=png_bytes(300, 200, color=(9, 9, 9)))
+    a_day_ago = time.time() - 2 * 24 * 3600
+    for name in stored_names(shown) + replaced_names + stored_names(drafted):
+        os.utime(default_storage.path(name), (a_day_ago, a_day_ago))
+
+    out = StringIO()
+    call_command("prune_figure_files", stdout=out)
+    assert sorted(out.getvalue().splitlines()[:-1]) == sorted(replaced_names)
+    assert all(default_storage.exists(name) for name in replaced_names)  # only listed
+
+    call_command("prune_figure_files", "--delete", stdout=StringIO())
+    assert not any(default_storage.exists(name) for name in replaced_names)
+    assert all(default_storage.exists(name) for name in stored_names(shown) + stored_names(drafted))
+
+
+def test_prune_leaves_a_file_stored_in_the_last_day_alone():
+    figure = make_figure(make_condition(publish=False))
+    names = stored_names(figure)
+    Figure.objects.all().delete()
+    out = StringIO()
+    call_command("prune_figure_files", "--delete", stdout=out)
+    assert "Deleted: 0 of" in out.getvalue()
+    assert all(default_storage.exists(name) for name in names)
 
 
 def test_saving_other_fields_keeps_the_files():

@@ -10,10 +10,20 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError, OutputWrapper
 
-from conditions.models import Condition, Figure, Reference, Section, SlugRedirect, Treatment, UrgencyAdvice
+from conditions.models import (
+    Condition,
+    Figure,
+    PublishedFile,
+    PublishedVersion,
+    Reference,
+    Section,
+    SlugRedirect,
+    Treatment,
+    UrgencyAdvice,
+)
 from conditions.seed import seed_conditions
-from conditions.services import article_body_is_current
-from tests.conditions.factory import jpeg_bytes
+from conditions.services import condition_unpublish
+from tests.conditions.factory import jpeg_bytes, make_reviewer, publish_version
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +90,9 @@ def seed(articles, figures_dir) -> str:
 
 
 def snapshot() -> list:
-    tables = [Condition, Section, Treatment, UrgencyAdvice, Figure, Reference, SlugRedirect]
+    tables = [
+        Condition, Section, Treatment, UrgencyAdvice, Figure, Reference, SlugRedirect, PublishedVersion, PublishedFile,
+    ]  # fmt: skip
     rows = [list(model.objects.order_by("pk").values()) for model in tables]
     links = list(Condition.related.through.objects.order_by("pk").values())
     files = (
@@ -91,11 +103,18 @@ def snapshot() -> list:
     return [rows, links, files]
 
 
-def test_seed_creates_published_articles_with_every_part(figures_dir):
+def test_seed_creates_articles_with_every_part_as_their_first_published_version(figures_dir):
     output = seed([ALPHA, BETA], figures_dir)
     assert "Created condition: Alpha spasm" in output and "Created condition: Beta neuralgia" in output
     alpha = Condition.objects.get(slug="alpha-spasm")
-    assert alpha.status == "published" and alpha.is_published
+    version = alpha.versions.get()
+    assert (version.number, version.is_live, version.published_by, version.reviewer) == (1, True, None, None)
+    assert (version.reviewer_name, version.reviewer_role) == ("Neuro Asia Care clinical team", "Neurosurgery")
+    assert (version.last_reviewed_on, version.next_review_due) == (date(2026, 11, 21), date(2027, 11, 21))
+    assert [s["kind"] for s in version.snapshot["sections"]] == ["overview", "treatments", "when-to-get-help"]
+    assert len(version.snapshot["figures"]) == 1 and version.snapshot["related"] == [
+        Condition.objects.get(slug="beta-neuralgia").pk
+    ]
     assert alpha.other_names == ["alpha twitch"]
     assert alpha.calculator == "grading:calculator"
     assert list(alpha.sections.values_list("kind", flat=True)) == [
@@ -109,7 +128,6 @@ def test_seed_creates_published_articles_with_every_part(figures_dir):
     ]
     assert list(alpha.urgency_advice.values_list("level", flat=True)) == ["routine", "urgent", "emergency"]
     assert alpha.references.get().url == "https://doi.org/10.1/x"
-    assert article_body_is_current(condition=alpha)
     assert Condition.objects.get(slug="beta-neuralgia").calculator == ""
 
 
@@ -139,7 +157,7 @@ def test_running_the_seed_twice_changes_nothing(figures_dir):
     assert output.count("(unchanged)") == 2
 
 
-def test_the_seed_never_overwrites_an_article_staff_have_edited(figures_dir):
+def test_the_seed_never_overwrites_a_staff_draft(figures_dir):
     seed([ALPHA, BETA], figures_dir)
     overview = Section.objects.get(condition__slug="alpha-spasm", kind="overview")
     overview.body = "Edited by staff."
@@ -150,9 +168,25 @@ def test_the_seed_never_overwrites_an_article_staff_have_edited(figures_dir):
     alpha = Condition.objects.get(slug="alpha-spasm")
     assert alpha.summary == "A made-up condition for tests."
     assert alpha.sections.get(kind="overview").body == "Edited by staff."
+    assert alpha.versions.count() == 1
 
 
-def test_the_seed_updates_an_unedited_article_when_its_content_changes(figures_dir):
+@pytest.mark.parametrize("staff_did", ["publish", "unpublish"])
+def test_the_seed_never_overrides_what_a_reviewer_published_or_took_off(figures_dir, staff_did):
+    seed([ALPHA, BETA], figures_dir)
+    alpha = Condition.objects.get(slug="alpha-spasm")
+    reviewer = make_reviewer()
+    if staff_did == "publish":
+        PublishedVersion.objects.filter(condition=alpha).update(published_by=reviewer)
+    else:
+        condition_unpublish(condition_id=alpha.pk, user=reviewer)
+    live = list(alpha.versions.values_list("number", "is_live"))
+    output = seed([{**ALPHA, "summary": "A newer summary from the code."}, BETA], figures_dir)
+    assert "Kept condition: Alpha spasm" in output
+    assert list(alpha.versions.values_list("number", "is_live")) == live
+
+
+def test_the_seed_publishes_a_content_fix_to_an_article_nobody_touched(client, figures_dir):
     seed([ALPHA, BETA], figures_dir)
     changed = {
         **ALPHA,
@@ -166,7 +200,10 @@ def test_the_seed_updates_an_unedited_article_when_its_content_changes(figures_d
     assert alpha.summary == "A newer summary."
     assert list(alpha.sections.values_list("body", flat=True)) == ["New overview."]
     assert not alpha.figures.exists()
+    assert list(alpha.versions.values_list("number", "is_live")) == [(2, True), (1, False)]
+    assert "New overview." in client.get("/conditions/alpha-spasm/").content.decode()
     assert "Kept condition: Alpha spasm (unchanged)" in seed([changed, BETA], figures_dir)
+    assert alpha.versions.count() == 2
 
 
 def test_the_seed_keeps_an_article_staff_renamed_and_does_not_recreate_it(figures_dir):
@@ -174,6 +211,7 @@ def test_the_seed_keeps_an_article_staff_renamed_and_does_not_recreate_it(figure
     alpha = Condition.objects.get(slug="alpha-spasm")
     alpha.slug = "alpha-spasm-renamed"
     alpha.save()
+    publish_version(alpha)
     output = seed([ALPHA, BETA], figures_dir)
     assert Condition.objects.count() == 2
     assert "Kept condition: Alpha spasm" in output

@@ -84,12 +84,24 @@ def test_one_way_to_reply_is_enough(overrides):
 
 
 def test_only_published_conditions_can_be_chosen():
-    make_condition(slug="draft-one", name="Draft one", status="draft")
+    make_condition(slug="draft-one", name="Draft one", publish=False)
     make_condition()
     assert "condition" in errors_for(condition="draft-one")
     form = EnquiryForm(valid_post(condition="hemifacial-spasm"))
     assert form.is_valid()
     assert form.cleaned_data["condition"].slug == "hemifacial-spasm"
+
+
+def test_the_choices_are_the_live_articles_names_and_addresses_never_a_drafts():
+    condition = make_condition()
+    condition.name, condition.slug = "Hemifacial spasm (draft name)", "hfs-draft"
+    condition.save()
+    html = str(EnquiryForm()["condition"])
+    assert '<option value="hemifacial-spasm">Hemifacial spasm</option>' in html
+    assert "draft" not in html
+    form = EnquiryForm(valid_post(condition="hemifacial-spasm"))
+    assert form.is_valid()
+    assert form.cleaned_data["condition"].pk == condition.pk  # the enquiry records the article
 
 
 def test_consent_box_starts_unticked():

@@ -65,7 +65,7 @@ def test_coming_from_a_condition_page_preselects_it(client):
 
 @pytest.mark.parametrize("slug", ["no-such-thing", "draft-one", "<script>"])
 def test_an_unknown_or_unpublished_condition_is_ignored(client, slug):
-    make_condition(slug="draft-one", name="Draft", status="draft")
+    make_condition(slug="draft-one", name="Draft", publish=False)
     response = client.get(FORM_URL, {"condition": slug})
     assert response.status_code == 200
     assertContains(response, '<option value="" selected>')

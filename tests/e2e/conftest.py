@@ -74,9 +74,10 @@ def size(request, page):
 def shoot(page, size):
     """Save a full-page screenshot for people to look at (not committed; written on every run)."""
 
-    def take(name: str) -> None:
+    def take(name: str, on=None) -> None:
+        """`on`: another page (another person's browser) instead of the test's own."""
         SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}.png"), full_page=True)
+        (on or page).screenshot(path=str(SCREENSHOTS / f"{name}-{size}.png"), full_page=True)
 
     return take
 

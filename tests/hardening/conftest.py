@@ -50,7 +50,7 @@ def open_rate_limit(settings):
 
 @pytest.fixture
 def draft(db) -> Condition:
-    return make_condition(name="Secret draft", slug="secret-draft", status=Condition.Status.DRAFT)
+    return make_condition(name="Secret draft", slug="secret-draft", publish=False)
 
 
 def staff_member(username: str, group: str) -> User:

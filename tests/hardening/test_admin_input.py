@@ -13,9 +13,9 @@ from django.utils.text import normalize_newlines
 from pytest_django.asserts import assertContains, assertRedirects
 
 from clinic.models import ClinicProfile
-from conditions.models import Condition
+from conditions.models import Condition, tidy_text
 from contact.models import Enquiry, EnquiryNote
-from tests.conditions.factory import make_article
+from tests.conditions.factory import make_article, publish_version
 from tests.contact.conftest import make_enquiry
 from tests.hardening.catalogue import ALL_TEXTS, HOSTILE_TEXTS, UNICODE_TEXTS
 from tests.hardening.conftest import active_content, assert_not_a_server_error, signed_in
@@ -38,12 +38,14 @@ def article_form(superuser):
 
 def text_fields(data: dict) -> list[str]:
     """The free-text fields of the article form and its parts (not choices, dates or numbers)."""
-    names = ["summary", "also_known_as", "reviewed_by", "reviewed_by_role"]
+    names = ["summary", "also_known_as"]
     suffixes = ("-body", "-name", "-verdict", "-alt_text", "-caption", "-title", "-source")
     return names + [name for name in data if name.endswith(suffixes) and "__prefix__" not in name]
 
 
 def public_article_html(article: Condition) -> str:
+    """The article's page once its saved draft is published."""
+    publish_version(article)
     page = Client().get(article.get_absolute_url())
     assert page.status_code == 200
     return page.content.decode()
@@ -108,8 +110,9 @@ def test_article_form_refuses_hostile_text_with_a_message_or_saves_it_intact(art
             else:
                 assert response.status_code == 302
                 article.refresh_from_db()
-                assert article.summary == text.strip()
-                assert Client().get(article.get_absolute_url()).status_code == 200
+                # Kept as typed, with Unix line ends (what a browser's \r\n means in a text box).
+                assert article.summary == tidy_text(text)
+                assert "Traceback" not in public_article_html(article)
 
 
 def fields_with_errors(response) -> set[str]:
@@ -127,9 +130,7 @@ def test_article_form_refuses_script_and_data_links_in_references_and_bad_values
     bad = {
         "references-0-url": "javascript:alert(1)",
         "slug": "../../admin",
-        "status": "<script>",
         "calculator": "contact:form",
-        "last_reviewed": "2026-13-45",
         "related": ["999999", "abc"],
         "sections-0-kind": "overview'); DROP TABLE x;--",
         "figures-0-section": "nowhere",

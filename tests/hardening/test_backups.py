@@ -16,14 +16,14 @@ from tests.hardening.live import manage, site_env
 WRITE = """
 import uuid
 from django.contrib.auth.models import User
-from conditions.models import Condition
+from conditions.models import PublishedVersion
 from contact.models import EnquiryNote
 from contact.services import enquiry_submit
 messages = ["My left eye twitches. 😣", "面肌痉挛 مرحبا <b>not bold</b>", "Since March; it is worse when tired."]
 for number, message in enumerate(messages):
     enquiry = enquiry_submit(
         submission_id=uuid.uuid4(), name=f"Patient {number}", email=f"p{number}@example.com", phone="",
-        preferred_contact="email", condition=Condition.objects.published().first(), message=message,
+        preferred_contact="email", condition=PublishedVersion.objects.published().first().condition, message=message,
         calculator_result=None, consent=True,
     )
 EnquiryNote.objects.create(enquiry=enquiry, text="Called back; booked a consultation.")
@@ -34,14 +34,14 @@ import json
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from clinic.models import ClinicProfile
-from conditions.models import Condition
+from conditions.models import Condition, PublishedVersion
 from contact.models import Enquiry, EnquiryNote
 executor = MigrationExecutor(connection)
 print(json.dumps({
     "unapplied migrations": len(executor.migration_plan(executor.loader.graph.leaf_nodes())),
     "enquiries": sorted([e.reference, e.name, e.message, e.condition.slug] for e in Enquiry.objects.all()),
     "notes": list(EnquiryNote.objects.values_list("text", flat=True)),
-    "published": sorted(Condition.objects.published().values_list("slug", flat=True)),
+    "published": sorted(PublishedVersion.objects.published().values_list("slug", flat=True)),
     "sections": sum(c.sections.count() for c in Condition.objects.all()),
     "clinic": ClinicProfile.objects.get().name,
 }))

@@ -1,6 +1,7 @@
 """Who may do what in the admin, as one table: every registered model's list, add, change, delete
-and history pages, the autocomplete and the actions, for a signed-out visitor, an editor (Editors
-group), a coordinator (Coordinators group) and a superuser. Then what the public may see.
+and history pages, the autocomplete and the actions, and the publishing workflow's pages, for a
+signed-out visitor, an editor (Editors group), a clinical reviewer (Clinical reviewers group), a
+coordinator (Coordinators group) and a superuser. Then what the public may see.
 
 The table must name every model registered in the admin: a new model without a row fails
 test_the_table_covers_every_registered_admin_model, so its permissions are decided, not inherited.
@@ -16,18 +17,24 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from clinic.models import ClinicProfile
-from conditions.models import Condition, Section
+from conditions.models import Condition, PublishedVersion, Section
 from contact.models import Enquiry, EnquiryNote
-from tests.conditions.factory import make_condition
+from tests.conditions.factory import REVIEWERS, make_condition, make_staff, publish_version
 from tests.contact.conftest import make_enquiry, signed_result
 from tests.hardening.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 
-ANONYMOUS, EDITOR, COORDINATOR, SUPERUSER = "anonymous", "editor", "coordinator", "superuser"
-ROLES = [ANONYMOUS, EDITOR, COORDINATOR, SUPERUSER]
+ANONYMOUS, EDITOR, REVIEWER, COORDINATOR, SUPERUSER = (
+    "anonymous",
+    "editor",
+    "reviewer",
+    "coordinator",
+    "superuser",
+)
+ROLES = [ANONYMOUS, EDITOR, REVIEWER, COORDINATOR, SUPERUSER]
 VIEWS = ["changelist", "add", "change", "delete", "history"]
-E, C, S = EDITOR, COORDINATOR, SUPERUSER
+E, R, C, S = EDITOR, REVIEWER, COORDINATOR, SUPERUSER
 ONLY_SUPERUSER = {"changelist": {S}, "add": {S}, "change": {S}, "delete": {S}, "history": {S}}
 LOGS = {
     "changelist": {S},
@@ -40,7 +47,7 @@ LOGS = {
 # Model -> page -> the roles that get the page (200). Everyone else: signed out -> the sign-in
 # page (302), signed in -> 403 (or 404 for an app index with nothing to show).
 TABLE = {
-    "conditions.condition": {"changelist": {E, S}, "add": {E, S}, "change": {E, S}, "delete": {S}, "history": {E, S}},
+    "conditions.condition": {"changelist": {E, R, S}, "add": {E, R, S}, "change": {E, R, S}, "delete": {S}, "history": {E, R, S}},
     "contact.enquiry": {"changelist": {C, S}, "add": set(), "change": {C, S}, "delete": {S}, "history": {C, S}},
     "clinic.clinicprofile": {"changelist": {S}, "add": set(), "change": {S}, "delete": set(), "history": {S}},
     "auth.user": ONLY_SUPERUSER,
@@ -82,6 +89,7 @@ def clients(editor, coordinator, superuser) -> dict[str, Client]:
     return {
         ANONYMOUS: signed_in(None),
         EDITOR: signed_in(editor),
+        REVIEWER: signed_in(make_staff("reviewer", REVIEWERS)),
         COORDINATOR: signed_in(coordinator),
         SUPERUSER: signed_in(superuser),
     }
@@ -128,10 +136,10 @@ def test_admin_index_lists_only_what_each_role_may_use(role, objects, clients):
         expect_refused(response, role)
         return
     body = response.content.decode()
-    assert ("/admin/conditions/condition/" in body) == (role in (EDITOR, SUPERUSER))
+    assert ("/admin/conditions/condition/" in body) == (role in (EDITOR, REVIEWER, SUPERUSER))
     assert ("/admin/contact/enquiry/" in body) == (role in (COORDINATOR, SUPERUSER))
     assert ("/admin/auth/user/" in body) == (role == SUPERUSER)
-    hidden_app = {EDITOR: "contact", COORDINATOR: "conditions"}.get(role)
+    hidden_app = {EDITOR: "contact", REVIEWER: "contact", COORDINATOR: "conditions"}.get(role)
     if hidden_app:
         assert clients[role].get(reverse("admin:app_list", args=[hidden_app])).status_code == 404
 
@@ -140,8 +148,8 @@ AUTOCOMPLETE = [
     # (source app, source model, field) -> the model searched, and who may search it
     ("contact", "enquirynote", "enquiry", {C, S}),  # finds enquiries
     ("contact", "enquiry", "assignee", {S}),  # finds users
-    ("contact", "enquiry", "condition", {E, S}),  # finds articles
-    ("conditions", "condition", "related", {E, S}),
+    ("contact", "enquiry", "condition", {E, R, S}),  # finds articles
+    ("conditions", "condition", "related", {E, R, S}),
     ("auth", "user", "groups", {S}),
 ]
 
@@ -182,7 +190,7 @@ def test_enquiry_search_export_and_history_are_for_coordinators_and_superusers_o
         assert enquiry.reference not in export.content.decode()
 
 
-@pytest.mark.parametrize("role", [ANONYMOUS, EDITOR, COORDINATOR])
+@pytest.mark.parametrize("role", [ANONYMOUS, EDITOR, REVIEWER, COORDINATOR])
 def test_only_a_superuser_can_delete_enquiries_or_articles_even_through_the_bulk_action(
     role, objects, clients
 ):
@@ -202,12 +210,10 @@ def test_only_a_superuser_can_delete_enquiries_or_articles_even_through_the_bulk
 def test_coordinators_cannot_change_articles_even_with_a_crafted_post(objects, clients):
     condition = objects["conditions.condition"]
     url = admin_url("conditions.condition", "change", condition)
-    response = clients[COORDINATOR].post(
-        url, {"name": "Changed", "slug": "changed", "summary": "x", "status": "draft"}
-    )
+    response = clients[COORDINATOR].post(url, {"name": "Changed", "slug": "changed", "summary": "x"})
     assert response.status_code == 403
     condition.refresh_from_db()
-    assert (condition.name, condition.status) == ("Hemifacial spasm", Condition.Status.PUBLISHED)
+    assert condition.name == "Hemifacial spasm"
     add = clients[COORDINATOR].post(
         admin_url("conditions.condition", "add", None), {"name": "New", "slug": "new"}
     )
@@ -260,6 +266,63 @@ def test_editors_cannot_reach_enquiries_through_any_door(objects, clients):
     assert editor.get(shortcut, follow=True).status_code == 403
 
 
+# --- The publishing workflow ------------------------------------------------------------------------
+
+# Page -> the roles that get it (200). Others: signed out -> the sign-in page, signed in -> 403; the
+# draft preview, outside the admin, is a 404 to anyone who may not see it.
+VIEWERS, PUBLISHERS = {E, R, S}, {R, S}
+WORKFLOW = {
+    "versions": VIEWERS,
+    "compare": VIEWERS,
+    "version": VIEWERS,
+    "publish": PUBLISHERS,
+    "unpublish": PUBLISHERS,
+    "republish": PUBLISHERS,
+    "restore": PUBLISHERS,
+}
+
+
+def workflow_url(name: str, condition: Condition) -> str:
+    if name == "compare":
+        return reverse("admin:conditions_condition_compare", args=[condition.pk]) + "?a=1&b=draft"
+    args = [condition.pk, 1] if name in ("version", "restore") else [condition.pk]
+    return reverse(f"admin:conditions_condition_{name}", args=args)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_workflow_page_answers_each_role_as_the_table_says(role, objects, clients, subtests):
+    condition = objects["conditions.condition"]
+    client = clients[role]
+    for name, allowed in WORKFLOW.items():
+        with subtests.test(page=name):
+            response = client.get(workflow_url(name, condition))
+            if role in allowed:
+                assert response.status_code == 200
+            else:
+                expect_refused(response, role)
+    with subtests.test(page="preview"):
+        preview = client.get(reverse("conditions:preview", args=[condition.pk]))
+        assert preview.status_code == (200 if role in VIEWERS else 404)
+
+
+@pytest.mark.parametrize("role", [ANONYMOUS, EDITOR, COORDINATOR])
+def test_nobody_without_the_publish_permission_changes_what_is_live_whatever_they_post(
+    role, objects, clients
+):
+    condition = objects["conditions.condition"]
+    before = list(PublishedVersion.objects.values_list("pk", "number", "is_live"))
+    sign_off = {
+        "reviewed_on": "2026-11-01",
+        "next_review_due": "2027-11-01",
+        "draft_changed_at": "2026-11-01T00:00",
+    }
+    for name in ["publish", "unpublish", "republish", "restore"]:
+        response = clients[role].post(workflow_url(name, condition), sign_off)
+        expect_refused(response, role)
+    assert list(PublishedVersion.objects.values_list("pk", "number", "is_live")) == before
+    assert Client().get(condition.get_absolute_url()).status_code == 200
+
+
 # --- What the public sees -------------------------------------------------------------------------
 
 
@@ -273,12 +336,16 @@ def test_signed_out_visitors_and_staff_who_may_not_edit_see_only_published_artic
         assert draft.name not in client.get(reverse("conditions:list"), {"q": "Secret"}).content.decode()
         assert draft.get_absolute_url() not in client.get(reverse("sitemap")).content.decode()
         assertNotContains(client.get(reverse("contact:form"), {"condition": draft.slug}), "Secret draft")
-    assert clients[EDITOR].get(draft.get_absolute_url()).status_code == 200  # editors preview drafts
+    assert clients[EDITOR].get(draft.get_absolute_url()).status_code == 404  # only published pages here
+    preview = reverse("conditions:preview", args=[draft.pk])
+    assert clients[EDITOR].get(preview).status_code == 200  # editors preview drafts at their own address
+    assert clients[ANONYMOUS].get(preview).status_code == 404
 
 
 def test_a_draft_related_to_a_published_article_is_not_shown_on_it(objects, draft):
     published = objects["conditions.condition"]
     published.related.add(draft)
+    publish_version(published)
     assertNotContains(Client().get(published.get_absolute_url()), "Secret draft")
 
 

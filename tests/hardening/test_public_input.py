@@ -20,7 +20,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 from conditions.models import Condition, Section
 from contact.models import Enquiry
 from grading.handoff import SALT, result_from_answers, sign_result
-from tests.conditions.factory import make_condition
+from tests.conditions.factory import make_condition, publish_version
 from tests.contact.conftest import make_enquiry, valid_post
 from tests.hardening.catalogue import ALL_TEXTS, INVALID_UTF8, UNICODE_TEXTS
 from tests.hardening.conftest import (
@@ -50,8 +50,9 @@ OTHER_FIELDS = ["preferred_contact", "condition", "result", "submission_id", "co
 @pytest.fixture
 def condition(db) -> Condition:
     """A published article with one section: enough for every public page, and quick to make."""
-    condition = make_condition()
+    condition = make_condition(publish=False)
     Section.objects.create(condition=condition, kind=Section.Kind.OVERVIEW, body="It makes one side twitch.")
+    publish_version(condition)
     return condition
 
 
