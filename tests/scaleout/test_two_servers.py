@@ -305,8 +305,8 @@ def test_an_article_published_through_one_server_is_served_fresh_by_the_other(cl
     """An edit is a draft until it is published: then the other server serves it at once."""
     (first, second), _ = cluster
     visitor = Browser("203.0.113.30")
-    before = visitor.request(second.base + CONDITION)
-    assert before[0] == 200 and visitor.request(second.base + CONDITION)[2] == before[2]
+    before = visitor.request(second.url + CONDITION)
+    assert before[0] == 200 and visitor.request(second.url + CONDITION)[2] == before[2]
 
     editor = Browser()
     editor.log_in(first)
@@ -318,11 +318,11 @@ def test_an_article_published_through_one_server_is_served_fresh_by_the_other(cl
     fields = [[name, new_summary if name == "summary" else value] for name, value in fields]
     status, _, page = editor.request(first.url + change, fields)
     assert status == 302, re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
-    assert new_summary not in visitor.request(second.base + CONDITION)[2]  # a draft, not yet live
+    assert new_summary not in visitor.request(second.url + CONDITION)[2]  # a draft, not yet live
 
     publish = change.replace("/change/", "/publish/")
-    _, _, publish_page = editor.request(first.base + publish)
-    status, _, page = editor.request(first.base + publish, form_fields(publish_page, "publish-form"))
+    _, _, publish_page = editor.request(first.url + publish)
+    status, _, page = editor.request(first.url + publish, form_fields(publish_page, "publish-form"))
     assert status == 302, re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
 
     status, headers, after = visitor.request(second.url + CONDITION)
