@@ -9,10 +9,19 @@ from clinic import views
 from conditions import views as condition_views
 from conditions.models import FIGURE_DIR
 from conditions.sitemaps import SITEMAPS
+from contact.retention import retention_policy
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("privacy/", TemplateView.as_view(template_name="clinic/privacy.html"), name="privacy"),
+    path(
+        "privacy/",
+        # The retention periods come from the settings that purge_enquiries carries out (called
+        # when the page is rendered, so the notice and the command always agree).
+        TemplateView.as_view(
+            template_name="clinic/privacy.html", extra_context={"enquiry_retention": retention_policy}
+        ),
+        name="privacy",
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     # Django's sitemap view answers any method; like every other public page, GET and HEAD only.
