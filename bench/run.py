@@ -15,8 +15,8 @@ latency, its ratio to the mean of the floor runs either side of it, and the work
 request: on a shared 2-core machine figures move a lot from minute to minute, ratios and CPU time
 much less. All scenarios run in rounds (`--repeat`, 2 by default) and each row gives the medians. Every response must have the
 scenario's expected status, and every enquiry wrk saw accepted (302) must be in the database
-with its own reference and its notifications sent (by the notification worker, a separate
-process as in production, which is given time to catch up after the runs). It also reports the first-load weight of a
+with its own reference and its notifications sent (by the task worker, `manage.py db_worker`, a
+separate process as in production, which is given time to catch up after the runs). It also reports the first-load weight of a
 condition page and each worker's resident memory, prints a Markdown table, writes it to
 bench/results/, stops everything it started and exits non-zero on any failed check.
 """
@@ -68,7 +68,7 @@ ENQUIRY = {
 }
 WEIGHT_LIMIT_KB = 50
 WORKER_NICE = 19
-DRAIN_TIMEOUT = 300  # seconds for the notification worker to catch up after the runs
+DRAIN_TIMEOUT = 300  # seconds for the task worker to catch up after the runs
 
 
 @dataclass
@@ -330,7 +330,7 @@ def enquiry_check(
 
     wrk stops counting when its time is up, while the server still completes the requests it has
     already read (at most one per connection), so up to `in_flight` more may be stored than wrk
-    saw accepted; fewer would mean a lost enquiry. The notification worker may still be sending
+    saw accepted; fewer would mean a lost enquiry. The task worker may still be sending
     the mails of the last run: it is given up to DRAIN_TIMEOUT seconds to catch up.
     """
     deadline = time.monotonic() + DRAIN_TIMEOUT
@@ -353,12 +353,10 @@ def enquiry_check(
         f"more can be requests still in flight when wrk stopped counting), {unique:,} unique references, "
         f"{notified:,} with both notifications sent: {'every accepted enquiry stored' if ok else 'MISMATCH'}. "
     )
-    if worker is None:
-        text += "The mails were sent inside each enquiry's request (DJANGO_NOTIFICATIONS=request)."
-    else:
+    if worker is not None:
         cpu_ms = worker.cpu_seconds() * 1000 / max(notified, 1)
         text += (
-            f"The notification worker (a separate process at nice {WORKER_NICE}, as in production: see "
+            f"The task worker (`manage.py db_worker`, a separate process at nice {WORKER_NICE}, as in production: see "
             f"docs/operations.md, Deployment) sent the mails at {cpu_ms:.1f} ms CPU per enquiry and had caught up "
             f"{waited:.0f} s after all scenarios were done."
         )
@@ -413,7 +411,7 @@ def start_server(name: str, port: int, env: dict[str, str], workdir: Path) -> Se
 
 @dataclass
 class Worker:
-    """`manage.py notification_worker`, which sends the enquiries' mails (DJANGO_NOTIFICATIONS=worker)."""
+    """`manage.py db_worker`, the task worker, which sends the enquiries' mails."""
 
     process: subprocess.Popen
     log: Path
@@ -427,8 +425,8 @@ class Worker:
 
 
 def start_worker(env: dict[str, str], workdir: Path) -> Worker:
-    log = workdir / "notification-worker.log"
-    command = [PYTHON, str(ROOT / "manage.py"), "notification_worker", "--interval", "1"]
+    log = workdir / "task-worker.log"
+    command = [PYTHON, str(ROOT / "manage.py"), "db_worker", "--interval", "1", "--no-reload"]
     with log.open("w") as stream:
         process = subprocess.Popen(
             command,
@@ -502,12 +500,6 @@ def main() -> int:
         help="rounds of all scenarios (medians)",
     )
     parser.add_argument("--only", default="", help="comma-separated scenario names (or name starts)")
-    parser.add_argument(
-        "--notifications",
-        choices=["worker", "request"],
-        default="worker",
-        help="who sends the enquiry mails: the notification worker (production) or the request itself",
-    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `apt-get install wrk` (make bench does this as root)")
@@ -523,9 +515,8 @@ def main() -> int:
         "DJANGO_LOG_LEVEL": "WARNING",  # one log line per request would measure the terminal
         "DJANGO_CONTACT_RATE_LIMIT": "100000000",  # the benchmark posts far more than any patient
         # Both notices are really sent (to the console mailer, whose output goes to a log file), by
-        # the notification worker, as in production (docs/operations.md, Deployment).
+        # the task worker, as in production (docs/operations.md, Deployment).
         "DJANGO_COORDINATOR_EMAILS": "coordinator@example.sg",
-        "DJANGO_NOTIFICATIONS": args.notifications,
         "BENCH_CACHE_PREFIX": f"clinic-bench-{os.getpid()}",
         "GUNICORN_ACCESSLOG": "",
         "PYTHONPATH": str(ROOT),
@@ -548,8 +539,7 @@ def main() -> int:
             start_server("cold", args.port + 1, {**env, "BENCH_CACHE": "none"}, workdir),
         ]
         main_server, cold_server = servers
-        if args.notifications == "worker":
-            worker = start_worker(env, workdir)
+        worker = start_worker(env, workdir)
         for server in servers:
             wait_for(server)
         scenarios, page_size = build_scenarios(main_server.base)
@@ -592,7 +582,7 @@ def main() -> int:
         drop_database()
         logs = {server.name: tail(server.log) for server in servers}
         if worker is not None:
-            logs["notification worker"] = tail(worker.log)
+            logs["task worker"] = tail(worker.log)
         shutil.rmtree(workdir, ignore_errors=True)
 
     total_kb = sum(size for _, size in weights) / 1024
