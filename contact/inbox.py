@@ -7,20 +7,20 @@ so that a page costs about the same with 100 enquiries or 100,000.
   group, the conditions are those of the (few) open enquiries, the rest are fixed choices.
 - Search looks at what the term is. A reference ("NAC-7KQ4-M2XD", also typed without the prefix,
   in lower case or with spaces) is found through its unique index, a whole phone number or email
-  address through theirs; anything else is a name, or part of one, and is matched against the
-  names and email addresses (a scan, but of two short columns and only for such a search).
+  address through theirs. Anything else is a name, or part of a name, address or number: it is
+  looked for in that column's index, not in the table, and only the matching rows are read.
 """
 
 import re
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Left, Lower
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Left
 from django.http import HttpRequest
 
 from conditions.models import Condition
-from contact.models import COORDINATORS_GROUP, Enquiry, MailStatus, mails_owed_q
+from contact.models import COORDINATORS_GROUP, Enquiry, MailStatus
 from contact.phone import SEPARATORS, PhoneNumberError, looks_like_phone, normalise_phone
 from contact.references import PREFIX
 
@@ -62,22 +62,28 @@ class AssigneeFilter(admin.SimpleListFilter):
         return queryset
 
 
+def conditions_with_open_enquiries() -> QuerySet:
+    """(pk, name) of the conditions that open enquiries are about, by name: one look per
+    condition in the (condition, status) index, however many enquiries there are."""
+    has_open = Exists(Enquiry.objects.still_open().filter(condition=OuterRef("pk")))
+    return Condition.objects.filter(has_open).order_by("name").values_list("pk", "name")
+
+
 class ConditionFilter(admin.SimpleListFilter):
-    """The conditions that open enquiries are about (a handful, found through the status index),
-    not every condition ever chosen."""
+    """The conditions that open enquiries are about, not every condition ever chosen. At most
+    CHOICES of them, by name, so the sidebar stays short whatever the data (the one chosen is
+    always listed)."""
 
     title = "condition (open enquiries)"
     parameter_name = "condition"
+    CHOICES = 30
 
     def lookups(self, request, model_admin):
-        with_open = Enquiry.objects.still_open().filter(condition__isnull=False).values("condition_id")
-        wanted = Q(pk__in=with_open)
-        if (value := self.value()) and value.isdigit():
-            wanted |= Q(pk=int(value))  # keep the chosen one listed after its enquiries close
-        return [
-            (str(pk), name)
-            for pk, name in Condition.objects.filter(wanted).order_by("name").values_list("pk", "name")
-        ]
+        choices = list(conditions_with_open_enquiries()[: self.CHOICES])
+        value = self.value()
+        if value and value.isdigit() and int(value) not in {pk for pk, _ in choices}:
+            choices += Condition.objects.filter(pk=int(value)).values_list("pk", "name")
+        return [(str(pk), name) for pk, name in choices]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -87,8 +93,8 @@ class ConditionFilter(admin.SimpleListFilter):
 
 
 class MailFilter(admin.SimpleListFilter):
-    """Enquiries whose mails went wrong or are not out yet. Each choice includes the condition of
-    the partial index of mails still owed (`enquiry_mail_owed_idx`), so only those rows are read."""
+    """Enquiries whose mails went wrong or are not out yet: read through the partial index of
+    enquiries with a mail owed (`enquiry_mail_owed_idx`), so only those (few) rows."""
 
     title = "emails"
     parameter_name = "mail"
@@ -99,24 +105,34 @@ class MailFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         failed = Q(coordinator_mail=MailStatus.FAILED) | Q(acknowledgement_mail=MailStatus.FAILED)
         if self.value() == "failed":
-            return queryset.filter(mails_owed_q()).filter(failed)
+            return queryset.filter(mail_owed=True).filter(failed)
         if self.value() == "owed":
-            return queryset.filter(mails_owed_q()).exclude(failed)
+            return queryset.filter(mail_owed=True).exclude(failed)
         return queryset
+
+
+REFERENCE_WITHOUT_PREFIX = re.compile(r"[A-Z0-9]{4}-?[A-Z0-9]{4}")
 
 
 def reference_in(term: str) -> str | None:
     """The reference a search term stands for ("nac 7kq4 m2xd", "7KQ4-M2XD", "7kq4m2xd" all mean
-    NAC-7KQ4-M2XD), or None. Eight characters without a dash or the prefix count only if they
-    hold a digit: "Jonathan" is a name."""
+    NAC-7KQ4-M2XD), or None. Without the prefix it must be one word of eight characters, with a
+    dash or a digit: "Jonathan" and "number 12" are names."""
     compact = re.sub(r"[\s-]", "", term.upper())
     if compact.startswith(PREFIX) and len(compact) == len(PREFIX) + 8:
         body = compact[len(PREFIX) :]
-    elif len(compact) == 8 and ("-" in term or any(char.isdigit() for char in compact)):
+    elif REFERENCE_WITHOUT_PREFIX.fullmatch(term.upper()) and ("-" in term or any(c.isdigit() for c in term)):
         body = compact
     else:
         return None
     return f"{PREFIX}-{body[:4]}-{body[4:]}" if REFERENCE_BODY.fullmatch(body) else None
+
+
+def matching(**lookup) -> QuerySet:
+    """The ids of the enquiries matching a lookup on one indexed column, e.g. name__icontains.
+    As a subquery the database reads that column's index (a small part of the table) instead of
+    every row, and then only the matching rows."""
+    return Enquiry.objects.filter(**lookup).values("pk")
 
 
 def search(queryset: QuerySet, term: str) -> QuerySet:
@@ -128,13 +144,13 @@ def search(queryset: QuerySet, term: str) -> QuerySet:
         try:
             return queryset.filter(phone=normalise_phone(term))
         except PhoneNumberError:  # part of a number: match the digits anywhere in it
-            return queryset.filter(phone__contains=SEPARATORS.sub("", term).lstrip("+"))
+            return queryset.filter(pk__in=matching(phone__contains=SEPARATORS.sub("", term).lstrip("+")))
     if reference := reference_in(term):
         return queryset.filter(reference=reference)
     if "@" in term and " " not in term:
-        whole = queryset.alias(email_lower=Lower("email")).filter(email_lower=term.lower())
-        return whole if whole.exists() else queryset.filter(email__icontains=term)
-    return queryset.filter(Q(name__icontains=term) | Q(email__icontains=term))
+        whole = queryset.filter(email=term)
+        return whole if whole.exists() else queryset.filter(pk__in=matching(email__icontains=term))
+    return queryset.filter(pk__in=matching(name__icontains=term))
 
 
 MESSAGE_START_LENGTH = 80

@@ -1,6 +1,6 @@
 """Each notification mail gets its own attempts, last error and last try (they shared one set),
-so the task that sends one mail records only its own outcome; and the indexes that keep the
-coordinators' list fast at 100,000 enquiries.
+so the task that sends one mail records only its own outcome; `mail_owed`, kept by the database;
+and the indexes that keep the coordinators' list fast at 100,000 enquiries.
 
 The data step keeps what was recorded: the shared attempt count and time go to both mails, and
 the shared error text, written as one "Coordinator notice: ..." / "Acknowledgement: ..." line per
@@ -8,7 +8,6 @@ mail, is split between them. Reversible: going back joins them again.
 """
 
 import django.db.models.deletion
-import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
@@ -68,7 +67,7 @@ def join_notification_record(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        # The condition FK only loses its single-column index (a composite one replaces it).
+        # The condition FK only loses its single-column index (composite ones replace it).
         ("conditions", "0001_initial"),
         ("contact", "0002_coordinators_group"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -125,6 +124,25 @@ class Migration(migrations.Migration):
         migrations.RemoveField(
             model_name="enquiry",
             name="notification_error",
+        ),
+        migrations.AddField(
+            model_name="enquiry",
+            name="mail_owed",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=models.Case(
+                    models.When(
+                        models.Q(
+                            ("coordinator_mail__in", ["pending", "sending", "failed"]),
+                            ("acknowledgement_mail__in", ["pending", "sending", "failed"]),
+                            _connector="OR",
+                        ),
+                        then=models.Value(True),
+                    ),
+                    default=models.Value(False),
+                ),
+                output_field=models.BooleanField(),
+            ),
         ),
         migrations.AlterField(
             model_name="enquiry",
@@ -223,22 +241,24 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="enquiry",
+            index=models.Index(fields=["condition", "status"], name="enquiry_condition_status_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="enquiry",
+            index=models.Index(fields=["name"], name="enquiry_name_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="enquiry",
+            index=models.Index(fields=["email"], name="enquiry_email_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="enquiry",
             index=models.Index(fields=["phone"], name="enquiry_phone_idx"),
         ),
         migrations.AddIndex(
             model_name="enquiry",
             index=models.Index(
-                django.db.models.functions.text.Lower("email"), name="enquiry_email_lower_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="enquiry",
-            index=models.Index(
-                condition=models.Q(
-                    ("coordinator_mail__in", ["pending", "sending", "failed"]),
-                    ("acknowledgement_mail__in", ["pending", "sending", "failed"]),
-                    _connector="OR",
-                ),
+                condition=models.Q(("mail_owed", True)),
                 fields=["created_at", "id"],
                 name="enquiry_mail_owed_idx",
             ),
