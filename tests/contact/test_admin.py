@@ -260,6 +260,11 @@ def test_the_list_runs_no_distinct_and_the_same_queries_however_many_enquiries(
     assert len(many) == len(few) <= 14
     assert not [sql for sql in many if "DISTINCT" in sql.upper()]
     assert sum("COUNT(" in sql.upper() for sql in many if "contact_enquiry" in sql) == 1  # the page's own
+    # "Show counts" would count every filter choice over the whole table: not offered, not run.
+    assert "_facets" not in client.get(CHANGELIST).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(CHANGELIST, {"_facets": "True"})
+    assert len(queries.captured_queries) == len(many)
 
 
 @pytest.mark.parametrize(
