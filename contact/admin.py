@@ -18,7 +18,8 @@ then the columns and fields they show.
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -260,8 +261,11 @@ class EnquiryAdmin(admin.ModelAdmin):
         """Everything the list's current filter and search match, as CSV (POST: it is logged)."""
         if not (self.has_view_permission(request) and self.has_export_permission(request)):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
-        queryset = changelist.get_queryset(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+            queryset = changelist.get_queryset(request)
+        except IncorrectLookupParameters:  # a hand-made address: back to the list, as Django does
+            return HttpResponseRedirect(f"{reverse('admin:contact_enquiry_changelist')}?{ERROR_FLAG}=1")
         export_log(request, count=queryset.count(), what=filter_description(changelist))
         return csv_response(queryset)
 

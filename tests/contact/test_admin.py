@@ -578,6 +578,14 @@ def test_everything_a_filter_matches_is_exported_with_one_history_entry(client, 
     assert entry.object_id is None
 
 
+def test_an_export_address_that_makes_no_sense_goes_back_to_the_list(client, coordinator):
+    make_enquiry()
+    client.force_login(coordinator)
+    response = client.post(EXPORT + "?created_at__gte=yesterday")
+    assert response.status_code == 302 and response["Location"].startswith(CHANGELIST)
+    assert not LogEntry.objects.exists()
+
+
 def test_exporting_a_thousand_enquiries_needs_no_selection_and_no_thousand_fields(client, coordinator):
     """Django refuses a POST of more than 1,000 fields: ticking 1,000 rows could never work, so
     the list exports its filter instead, and "select all" sends no list of ids either."""
