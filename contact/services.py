@@ -4,11 +4,12 @@ Writes with side effects for write-in enquiries: saving one, sending its two mai
 The mails have one pipeline, Django's task framework (django.tasks) with the tasks stored in the
 site's own database (django-tasks-db) and run by its worker, `manage.py db_worker`:
 
-1. `enquiry_submit` saves the enquiry and enqueues one `send_enquiry_mail` task per mail in the
-   same transaction: both are stored, or neither. Nothing is sent inside the patient's request.
+1. `enquiry_submit` saves the enquiry and enqueues a `send_enquiry_mails` task for its mails in
+   the same transaction: both are stored, or neither. Nothing is sent inside the patient's request.
 2. The worker runs the task: `enquiry_mail_send` claims the mail, sends it and records "sent", or
-   records "failed" with the error and enqueues the next try after the next delay in
-   CONTACT_MAIL_RETRY_DELAYS (in the same transaction). After the last delay it stays "failed".
+   records "failed" with the error and enqueues the next try of that mail alone after the next
+   delay in CONTACT_MAIL_RETRY_DELAYS (in the same transaction). After the last delay it stays
+   "failed".
 3. `notifications_retry` (`manage.py retry_notifications`, by hand) enqueues one more try now.
 
 At most once, with one exception. The claim is a single UPDATE that moves the mail from "pending"
@@ -34,7 +35,7 @@ from conditions.models import Condition
 from contact.models import MAIL_OWED, Enquiry, Mail, MailFields, MailStatus
 from contact.notifications import ENQUIRY_FIELDS, SENDERS
 from contact.references import new_reference
-from contact.tasks import send_enquiry_mail
+from contact.tasks import send_enquiry_mails
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +89,8 @@ def enquiry_submit(
         try:
             with transaction.atomic():
                 enquiry.save(force_insert=True)
-                for mail in Mail:
-                    if enquiry.mail_status(mail) == MailStatus.PENDING:
-                        send_enquiry_mail.enqueue(enquiry_id=enquiry.pk, mail=mail.value)
+                owed = [mail.value for mail in Mail if enquiry.mail_status(mail) == MailStatus.PENDING]
+                send_enquiry_mails.enqueue(enquiry_id=enquiry.pk, mails=owed)
             logger.info("enquiry %s saved", enquiry.reference)
         except IntegrityError:
             enquiry.pk = None
@@ -158,8 +158,8 @@ def enquiry_mail_send(*, enquiry_id: int, mail: Mail) -> str:
                 }
             )
             if delay is not None:
-                retry = send_enquiry_mail.using(run_after=timezone.now() + delay)
-                retry.enqueue(enquiry_id=enquiry_id, mail=mail.value)
+                retry = send_enquiry_mails.using(run_after=timezone.now() + delay)
+                retry.enqueue(enquiry_id=enquiry_id, mails=[mail.value])
         # The reference and the kind of error only: no address, no content.
         logger.warning(
             "enquiry %s: %s failed (attempt %d, %s; %s)",
@@ -186,11 +186,15 @@ def notifications_retry(*, older_than: datetime.timedelta) -> list[tuple[str, Ma
     cutoff = timezone.now() - older_than
     queued = []
     for enquiry in Enquiry.objects.notifications_owed().order_by("created_at", "id"):
-        for mail in Mail:
-            last_touched = getattr(enquiry, MailFields.of(mail).tried_at) or enquiry.created_at
-            if enquiry.mail_status(mail) in MAIL_OWED and last_touched < cutoff:
-                send_enquiry_mail.enqueue(enquiry_id=enquiry.pk, mail=mail.value)
-                queued.append((enquiry.reference, mail))
+        due = [
+            mail
+            for mail in Mail
+            if enquiry.mail_status(mail) in MAIL_OWED
+            and (getattr(enquiry, MailFields.of(mail).tried_at) or enquiry.created_at) < cutoff
+        ]
+        if due:
+            send_enquiry_mails.enqueue(enquiry_id=enquiry.pk, mails=[mail.value for mail in due])
+            queued += [(enquiry.reference, mail) for mail in due]
     return queued
 
 

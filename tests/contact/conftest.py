@@ -61,11 +61,12 @@ def run_worker() -> str:
 
 
 def queued_mails() -> list[tuple[int, str]]:
-    """(enquiry id, mail) of every task waiting in the queue, due or not, oldest first."""
+    """(enquiry id, mail) of every mail waiting in the task queue, due or not, oldest first."""
     ready = DBTaskResult.objects.filter(status="READY").order_by("enqueued_at")
     return [
-        (row["kwargs"]["enquiry_id"], row["kwargs"]["mail"])
-        for row in ready.values_list("args_kwargs", flat=True)
+        (kwargs["enquiry_id"], mail)
+        for kwargs in ready.values_list("args_kwargs__kwargs", flat=True)
+        for mail in kwargs["mails"]
     ]
 
 

@@ -18,7 +18,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from clinic.models import ClinicProfile
 from conditions.models import Condition, Section
 from contact.models import Enquiry, EnquiryNote
-from contact.tasks import send_enquiry_mail
+from contact.tasks import send_enquiry_mails
 from tests.conditions.factory import make_condition
 from tests.contact.conftest import make_enquiry, signed_result
 from tests.hardening.conftest import signed_in
@@ -77,8 +77,8 @@ def objects(db) -> dict:
         ),
         "axes.accesslog": AccessLog.objects.create(username="x", **seen),
         "axes.accessfailurelog": AccessFailureLog.objects.create(username="x", **seen),
-        "django_tasks_database.dbtaskresult": send_enquiry_mail.enqueue(
-            enquiry_id=1, mail="coordinator"
+        "django_tasks_database.dbtaskresult": send_enquiry_mails.enqueue(
+            enquiry_id=1, mails=["coordinator"]
         ).db_result,
     }
 
