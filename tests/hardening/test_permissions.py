@@ -237,7 +237,8 @@ def test_coordinators_cannot_change_what_the_patient_wrote_nor_a_saved_note(obje
         "name": "Someone else", "email": "attacker@example.com", "phone": "+6580000000",
         "message": "Changed", "reference": "NAC-XXXX-XXXX", "preferred_contact": "phone",
         "consent_at": "2020-01-01 00:00", "calculator_result": signed_result(), "condition": "",
-        "coordinator_mail": "sent", "notification_error": "", "submission_id": "x",
+        "coordinator_mail": "sent", "coordinator_mail_error": "", "coordinator_mail_attempts": "9",
+        "mail_owed": "0", "submission_id": "x",
         # A saved note may be neither edited nor deleted.
         "notes-TOTAL_FORMS": "1", "notes-INITIAL_FORMS": "1", "notes-MIN_NUM_FORMS": "0",
         "notes-MAX_NUM_FORMS": "1000", "notes-0-id": str(note.pk), "notes-0-enquiry": str(enquiry.pk),
