@@ -14,15 +14,17 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 # `make run` serves plain HTTP on loopback with DEBUG off. Its secret key is generated once into
-# .secret_key (not committed); production sets DJANGO_SECRET_KEY itself.
-RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_HTTPS=0 DJANGO_DEBUG=0
+# .secret_key (not committed); production sets DJANGO_SECRET_KEY itself. Enquiry mails go to a
+# local coordinator address and, with no mail server configured, are printed to the console.
+RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_HTTPS=0 DJANGO_DEBUG=0 \
+	DJANGO_COORDINATOR_EMAILS=$${DJANGO_COORDINATOR_EMAILS:-coordinator@localhost}
 # Tests run with a throwaway key over plain HTTP (the test client and live server speak HTTP).
 TEST_ENV = DJANGO_SECRET_KEY=test-only-insecure-key DJANGO_HTTPS=0 DJANGO_DEBUG=0
 
 .PHONY: help python venv browser wrk run test test-pytest test-fast lint format audit bench clean
 
 help:
-	@echo "make run        serve the site on http://$(HOST):$(PORT) (gunicorn, SQLite)"
+	@echo "make run        serve the site on http://$(HOST):$(PORT) (gunicorn, SQLite) with its task worker"
 	@echo "make test       lint, then the whole test suite (what CI runs)"
 	@echo "make test-fast  the suite without the real-browser tests, for quick checks"
 	@echo "make format     format the code with ruff"
@@ -59,12 +61,18 @@ run: $(VENV)/.runtime-installed .secret_key
 	@$(RUN_ENV) $(BIN)/python manage.py seed_content
 	@$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
-	@echo "  The site is at http://$(HOST):$(PORT)/   (Ctrl+C stops it)"
+	@echo "  The site is at http://$(HOST):$(PORT)/   (Ctrl+C stops it and the task worker)"
 	@echo "  Staff admin: http://$(HOST):$(PORT)/admin/"
 	@echo "  Create a staff account with:"
 	@echo "    DJANGO_SECRET_KEY=\"\$$(cat .secret_key)\" $(BIN)/python manage.py createsuperuser"
+	@echo "  Enquiry mails are sent by the task worker and printed here."
 	@echo ""
-	@$(RUN_ENV) GUNICORN_BIND=$(HOST):$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py clinic.wsgi
+	@# The site and the task worker (which sends the enquiry mails) side by side. Ctrl+C stops both;
+	@# so does either one stopping on its own (checked every second; plain POSIX shell).
+	@$(RUN_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	$(RUN_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py clinic.wsgi & site=$$!; \
+	trap 'kill $$worker $$site 2>/dev/null; wait' EXIT; trap 'exit 130' INT TERM; \
+	while kill -0 $$worker 2>/dev/null && kill -0 $$site 2>/dev/null; do sleep 1; done
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -14,7 +14,7 @@ from bench.server import PYTHON, ROOT
 from bench.worker import Worker
 
 WEIGHT_LIMIT_KB = 50
-DRAIN_TIMEOUT = 300  # seconds for the notification worker to catch up after the runs
+DRAIN_TIMEOUT = 300  # seconds for the task worker to catch up after the runs
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def enquiry_check(
 
     wrk stops counting when its time is up, while the server still completes the requests it has
     already read (at most one per connection), so up to `in_flight` more may be stored than wrk
-    saw accepted; fewer would mean a lost enquiry. The notification worker may still be sending
+    saw accepted; fewer would mean a lost enquiry. The task worker may still be sending
     the mails of the last run: it is given up to DRAIN_TIMEOUT seconds to catch up.
     """
     deadline = time.monotonic() + DRAIN_TIMEOUT
@@ -156,12 +156,10 @@ def enquiry_check(
         f"more can be requests still in flight when wrk stopped counting), {unique:,} unique references, "
         f"{notified:,} with both notifications sent: {'every accepted enquiry stored' if ok else 'MISMATCH'}. "
     )
-    if worker is None:
-        text += "The mails were sent inside each enquiry's request (DJANGO_NOTIFICATIONS=request)."
-    else:
+    if worker is not None:
         cpu_ms = worker.cpu_seconds() * 1000 / max(notified, 1)
         text += (
-            f"The notification worker (a separate process at nice {worker.nice}, as in production: see "
+            f"The task worker (`manage.py db_worker`, a separate process at nice {worker.nice}, as in production: see "
             f"docs/operations.md, Deployment) sent the mails at {cpu_ms:.1f} ms CPU per enquiry and had "
             f"caught up {waited:.0f} s after all scenarios were done."
         )

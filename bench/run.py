@@ -5,8 +5,8 @@ against two floors measured in the same run, and check the targets (bench/README
 A fresh database (bench/database.py) is migrated and seeded, static files are collected, and three
 gunicorn servers start with gunicorn.conf.py and bench.settings (bench/server.py): the site as
 configured, the same without any cache (the cold condition page), and the same with no middleware
-at all (the bare floor). The notification worker runs beside them, as in production
-(bench/worker.py). wrk drives each scenario (bench/scenarios.py, bench/load.py) between two runs
+at all (the bare floor). The task worker (`manage.py db_worker`) runs beside them, as in
+production (bench/worker.py). wrk drives each scenario (bench/scenarios.py, bench/load.py) between two runs
 of the site floor: a constant page as large as the condition page behind the site's whole
 middleware stack. Rows give req/s, p50 and p99, the ratio to the site floor runs either side, and
 the workers' CPU time per request; scenarios run in rounds (`--repeat`) and rows are medians.
@@ -48,18 +48,12 @@ def arguments() -> argparse.Namespace:
     )
     parser.add_argument("--only", default="", help="comma-separated scenario names (or name starts)")
     parser.add_argument(
-        "--notifications",
-        choices=["worker", "request"],
-        default="worker",
-        help="who sends the enquiry mails: the notification worker (production) or the request itself",
-    )
-    parser.add_argument(
         "--middleware", action="store_true", help="measure each middleware's share of the floor page instead"
     )
     return parser.parse_args()
 
 
-def base_env(workdir: Path, notifications: str) -> dict[str, str]:
+def base_env(workdir: Path) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -71,7 +65,6 @@ def base_env(workdir: Path, notifications: str) -> dict[str, str]:
         "DJANGO_CONTACT_RATE_LIMIT": "100000000",  # the benchmark posts far more than any patient
         # Both notices are really sent (to the console mailer, whose output goes to a log file).
         "DJANGO_COORDINATOR_EMAILS": "coordinator@example.sg",
-        "DJANGO_NOTIFICATIONS": notifications,
         "BENCH_CACHE_PREFIX": f"clinic-bench-{os.getpid()}",
         "GUNICORN_ACCESSLOG": "",
         "PYTHONPATH": str(ROOT),
@@ -134,7 +127,7 @@ def main() -> int:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `apt-get install wrk` (make bench does this as root)")
     workdir = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
-    env = base_env(workdir, args.notifications)
+    env = base_env(workdir)
     database, drop_database = prepare_database(env, workdir)
     cache = "redis" if env.get("REDIS_URL") or env.get("CACHE_URL") else "local memory (per worker)"
     load_before = os.getloadavg()[0]
@@ -154,8 +147,7 @@ def main() -> int:
             "cold": start("cold", args.port + 1, {**env, "BENCH_CACHE": "none"}, workdir),
             "bare": start("bare", args.port + 2, {**env, "BENCH_MIDDLEWARE_COUNT": "0"}, workdir),
         }
-        if args.notifications == "worker":
-            worker = start_worker(env, workdir)
+        worker = start_worker(env, workdir)
         for server in servers.values():
             server.wait_until_answering()
         scenarios, page_size = site_scenarios(servers["main"].url)
@@ -182,7 +174,7 @@ def main() -> int:
         drop_database()
         logs = {name: tail(server.log) for name, server in servers.items()}
         if worker is not None:
-            logs["notification worker"] = tail(worker.log)
+            logs["task worker"] = tail(worker.log)
         shutil.rmtree(workdir, ignore_errors=True)
 
     verdicts = checks.check_targets(results, floor_rows, database)

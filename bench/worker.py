@@ -30,9 +30,9 @@ class Worker:
 
 
 def start_worker(env: dict[str, str], workdir: Path) -> Worker:
-    """`manage.py notification_worker` (DJANGO_NOTIFICATIONS=worker), at low CPU priority."""
-    log = workdir / "notification-worker.log"
-    command = [PYTHON, str(ROOT / "manage.py"), "notification_worker", "--interval", "1"]
+    """`manage.py db_worker`, the task worker that sends the enquiries' mails, at low CPU priority."""
+    log = workdir / "task-worker.log"
+    command = [PYTHON, str(ROOT / "manage.py"), "db_worker", "--interval", "1", "--no-reload"]
     with log.open("w") as stream:
         process = subprocess.Popen(
             command,

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "axes",
+    # The task queue in our own database (django.tasks backend + its `db_worker` command).
+    "django_tasks_db",
     "clinic",
     "conditions",
     "grading",
@@ -238,9 +240,13 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "no-reply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Tasks: the default ImmediateBackend runs tasks in-process after the response is decided
-# (no worker); a failing task is recorded as FAILED instead of raising.
-# TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Tasks (django.tasks) are stored in the site's own database by django-tasks-db and run by its
+# worker, `manage.py db_worker`, a process of its own (`make run` starts one; production runs it as
+# a service: docs/operations.md). So a task is enqueued in the same transaction as the rows it is
+# about, and no task (no mail) ever runs inside a patient's request. Not Django's default
+# ImmediateBackend: that would run the mail inside the request.
+# https://docs.djangoproject.com/en/6.1/topics/tasks/
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Security --------------------------------------------------------------------------------
 # DJANGO_HTTPS is on by default: the site is served over HTTPS behind a proxy that sets
@@ -293,15 +299,6 @@ LOGGING = {
 }
 
 # --- Write-in enquiries (contact app) ----------------------------------------------------------
-# When the two mails about a new enquiry are sent:
-# - "request" (default): right after the enquiry is saved, through django.tasks (TASKS above; with
-#   the default ImmediateBackend that is inside the patient's request, no other process needed);
-# - "worker": the request only saves the enquiry (its mail "pending"), and `manage.py
-#   notification_worker`, a separate process, sends it within seconds. Production runs this (see
-#   docs/operations.md, Deployment): a slow or busy mail server then never holds a patient's request.
-CONTACT_NOTIFICATIONS = os.environ.get("DJANGO_NOTIFICATIONS", "request")
-if CONTACT_NOTIFICATIONS not in ("request", "worker"):
-    raise ImproperlyConfigured('DJANGO_NOTIFICATIONS must be "request" or "worker".')
 # Where "new enquiry" notices go (comma-separated). Empty: the clinic profile's email is used; if
 # that is empty too, the notice is recorded as failed so coordinators see it in the admin.
 CONTACT_COORDINATOR_EMAILS = env_list("DJANGO_COORDINATOR_EMAILS")
@@ -312,9 +309,27 @@ CONTACT_SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 # above, so the limit is shared by all gunicorn workers and machines when Redis is configured.
 CONTACT_RATE_LIMIT = env_int("DJANGO_CONTACT_RATE_LIMIT", 5)
 CONTACT_RATE_LIMIT_WINDOW = env_int("DJANGO_CONTACT_RATE_LIMIT_WINDOW", 600)
-# Closed enquiries are deleted by `manage.py purge_enquiries` after this many months (PDPA: keep
-# personal data no longer than needed; the privacy notice promises 24 months).
+# Retention (PDPA: keep personal data no longer than needed), carried out daily by `manage.py
+# purge_enquiries` and stated on the privacy notice from these same two settings: an enquiry left
+# open with no change for CONTACT_AUTO_CLOSE_MONTHS is closed, and a closed enquiry is deleted
+# CONTACT_RETENTION_MONTHS after its last change.
 CONTACT_RETENTION_MONTHS = env_int("DJANGO_CONTACT_RETENTION_MONTHS", 24)
+CONTACT_AUTO_CLOSE_MONTHS = env_int("DJANGO_CONTACT_AUTO_CLOSE_MONTHS", 6)
+if not 1 <= CONTACT_AUTO_CLOSE_MONTHS <= CONTACT_RETENTION_MONTHS:
+    # Otherwise an enquiry left open could outlive the period the privacy notice promises.
+    raise ImproperlyConfigured(
+        "DJANGO_CONTACT_AUTO_CLOSE_MONTHS must be at least 1 and at most DJANGO_CONTACT_RETENTION_MONTHS."
+    )
+# A mail that fails is tried again after each of these delays in turn (seconds, comma-separated):
+# 1, 5 and 15 minutes, then 1, 3, 6 and 12 hours: tries spread over 22 hours, so a mail server down
+# for most of a day loses nothing. After the last one the mail stays "failed" in the admin, and
+# `manage.py retry_notifications` queues another try by hand.
+try:
+    CONTACT_MAIL_RETRY_DELAYS = [
+        int(delay) for delay in env_list("DJANGO_MAIL_RETRY_DELAYS", "60,300,900,3600,10800,21600,43200")
+    ]
+except ValueError:
+    raise ImproperlyConfigured("DJANGO_MAIL_RETRY_DELAYS must be whole seconds, comma-separated.") from None
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For. 0 (default) trusts
 # only REMOTE_ADDR: a header the client could forge must never choose whose rate limit applies.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)

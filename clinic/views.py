@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from clinic import pagecache
 from clinic.models import ClinicProfile
 from clinic.structured_data import medical_clinic, to_script_json
+from contact.retention import retention_policy
 from contact.views import THANKS_COOKIE_MAX_AGE
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,8 @@ def privacy(request: HttpRequest) -> HttpResponse:
     """The privacy notice. Its periods come from the settings that enforce them, so it cannot
     promise one thing while the site does another."""
     context = {
-        "retention_months": settings.CONTACT_RETENTION_MONTHS,
+        # The same policy purge_enquiries carries out, so the notice and the command agree.
+        "enquiry_retention": retention_policy(),
         "rate_limit_minutes": max(1, settings.CONTACT_RATE_LIMIT_WINDOW // 60),
         "thanks_cookie_minutes": max(1, THANKS_COOKIE_MAX_AGE // 60),
     }

@@ -4,74 +4,87 @@ Enquiries in the Django admin, for the Coordinators group (and superusers) only.
 What the patient sent is read-only for everyone, so a coordinator can never change it, not even
 with a hand-made POST (read-only fields are not in the admin's form at all). Coordinators change
 the status and the assignee and add notes; notes are append-only. The admin's history
-(LogEntry) records every change; objects appear there by reference only.
+(LogEntry) records every change, each "assign to me" and each export; objects appear there by
+reference only.
+
+The list is the coordinators' inbox, kept fast at 100,000 enquiries (contact/inbox.py: filters,
+search and the columns it reads). Two views of our own sit beside Django's: "assign to me"
+(one POST, CSRF-protected, from the list or the enquiry's page) and the CSV export of everything
+the list's current filter matches (contact/export.py, streamed).
+
+Layout of EnquiryAdmin: the list, the change page, permissions, our own URLs and views, actions,
+then the columns and fields they show.
 """
 
-import csv
-
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.timesince import timesince
+from django.views.decorators.http import require_POST
 
+from contact import inbox
 from contact.calculator import answers_in_words, describe_result, result_page_path
-from contact.models import COORDINATORS_GROUP, Enquiry, EnquiryNote
-from contact.phone import SEPARATORS, looks_like_phone
+from contact.export import csv_response
+from contact.models import Enquiry, EnquiryNote, Mail, MailFields, MailStatus
+from contact.services import enquiry_take, next_try_delay
 
 PATIENT_FIELDS = [
     "reference",
     "created_at",
     "name",
-    "email",
-    "phone",
+    "email_link",
+    "phone_link",
     "preferred_contact",
     "condition",
     "message",
     "calculator_summary",
     "consent_at",
 ]
-NOTIFICATION_FIELDS = [
-    "coordinator_mail",
-    "acknowledgement_mail",
-    "notification_error",
-    "notification_attempts",
-    "notification_attempted_at",
-]
-# Spreadsheet programs run cells that start with these as formulas (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MESSAGE_START_WORDS = 12
 
 
-def csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+class EnquiryChangeList(ChangeList):
+    """The list reads only the columns it shows (see contact.inbox.list_queryset)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return inbox.list_queryset(super().get_queryset(request, exclude_parameters))
 
 
-class NotificationFilter(admin.SimpleListFilter):
-    title = "notification"
-    parameter_name = "mail"
+def export_log(request: HttpRequest, *, count: int, what: str) -> None:
+    """One history entry per export, naming what was exported and how many rows (not one per row)."""
+    LogEntry.objects.create(
+        user_id=request.user.pk,
+        content_type=ContentType.objects.get_for_model(Enquiry),
+        object_id=None,
+        object_repr=f"CSV export of {count} enquiries",
+        action_flag=CHANGE,
+        change_message=f"Exported {count} enquiries as CSV: {what}.",
+    )
 
-    def lookups(self, request, model_admin):
-        return [("failed", "Failed"), ("pending", "Pending"), ("sent", "All sent")]
 
-    def queryset(self, request, queryset):
-        failed = Enquiry.MailStatus.FAILED
-        pending = Enquiry.MailStatus.PENDING
-        if self.value() == "failed":
-            return queryset.filter(Q(coordinator_mail=failed) | Q(acknowledgement_mail=failed))
-        if self.value() == "pending":
-            return queryset.filter(Q(coordinator_mail=pending) | Q(acknowledgement_mail=pending)).exclude(
-                Q(coordinator_mail=failed) | Q(acknowledgement_mail=failed)
-            )
-        if self.value() == "sent":
-            return queryset.exclude(coordinator_mail__in=[failed, pending]).exclude(
-                acknowledgement_mail__in=[failed, pending]
-            )
-        return queryset
+def filter_description(changelist: ChangeList) -> str:
+    """The list's current filter in words, e.g. "status: New; assigned to: Nobody". A search is
+    only mentioned: its term may be a patient's name, which the history must not keep."""
+    parts = []
+    for spec in changelist.filter_specs:
+        if not any(param in changelist.params for param in spec.expected_parameters()):
+            continue
+        chosen = [str(choice["display"]) for choice in spec.choices(changelist) if choice["selected"]]
+        parts.append(f"{spec.title}: {', '.join(chosen) or 'chosen'}")
+    if changelist.query:
+        parts.append("with a search (the term is not recorded)")
+    return "; ".join(parts) or "all enquiries"
 
 
 class EnquiryNoteInline(admin.StackedInline):
@@ -97,39 +110,61 @@ class EnquiryNoteInline(admin.StackedInline):
             return "you"
         if note.author is None:
             return "a former staff member"
-        return note.author.get_full_name() or note.author.get_username()
+        return inbox.display_name(note.author)
 
 
 @admin.register(Enquiry)
 class EnquiryAdmin(admin.ModelAdmin):
-    list_display = ["reference", "status_badge", "age", "assignee", "condition", "notification"]
+    # --- The list (the coordinators' inbox) ---
+    list_display = [
+        "reference",
+        "status_badge",
+        "age",
+        "patient",
+        "condition_name",
+        "message_start",
+        "assignee_name",
+        "notification",
+    ]
     list_filter = [
         "status",
-        ("assignee", admin.RelatedOnlyFieldListFilter),
-        ("condition", admin.RelatedOnlyFieldListFilter),
+        inbox.AssigneeFilter,
+        inbox.ConditionFilter,
         ("created_at", admin.DateFieldListFilter),
-        NotificationFilter,
+        inbox.MailFilter,
     ]
-    search_fields = ["reference", "name", "email", "phone"]
+    # Search is ours (get_search_results); a search field must be named for the box to show.
+    search_fields = ["reference"]
     search_help_text = "Search by reference, name, email or phone number."
     list_select_related = ["assignee", "condition"]
     ordering = ["-created_at", "-id"]
+    sortable_by = ["reference", "age"]  # orders an index can serve
     list_per_page = 50
-    actions = ["export_csv"]
+    # No second count of every enquiry for a filtered list, and no per-choice counts in the
+    # sidebar ("Show counts" runs a count for every filter choice over the whole table).
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    actions = ["export_csv", "assign_to_me"]
+
+    # --- The change page ---
     view_on_site = False
-    readonly_fields = [*PATIENT_FIELDS, "updated_at", *NOTIFICATION_FIELDS]
+    readonly_fields = [*PATIENT_FIELDS, "updated_at", "mail_summary"]
     fieldsets = [
         ("What the patient sent", {"fields": PATIENT_FIELDS}),
         ("Handling", {"fields": ["status", "assignee", "updated_at"]}),
         (
             "Notification emails",
             {
-                "fields": NOTIFICATION_FIELDS,
-                "description": "Failed emails are retried automatically (manage.py retry_notifications).",
+                "fields": ["mail_summary"],
+                "description": "Sent by the task worker. A failed email is tried again by itself "
+                "(after 1 minute, 5 minutes, and so on up to 12 hours).",
             },
         ),
     ]
     inlines = [EnquiryNoteInline]
+
+    class Media:
+        css = {"all": ["contact/admin.css"]}
 
     # --- Permissions: enquiries only ever come from patients ---
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -138,14 +173,13 @@ class EnquiryAdmin(admin.ModelAdmin):
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("contact.export_enquiry")
 
+    def has_take_permission(self, request: HttpRequest, obj=None) -> bool:
+        """Only a coordinator may be an enquiry's assignee, so only a coordinator can take one."""
+        return self.has_change_permission(request, obj) and inbox.is_coordinator(request)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
-            kwargs["queryset"] = (
-                get_user_model()
-                .objects.filter(groups__name=COORDINATORS_GROUP, is_active=True)
-                .distinct()
-                .order_by("first_name", "last_name", "username")
-            )
+            kwargs["queryset"] = inbox.coordinators()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
@@ -156,15 +190,108 @@ class EnquiryAdmin(admin.ModelAdmin):
                 note.save()
         formset.save_m2m()
 
-    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if looks_like_phone(search_term):
-            # Numbers are stored as +6591234567: find "9123 4567" and "+65 9123-4567" too.
-            digits = SEPARATORS.sub("", search_term).lstrip("+")
-            results = results | queryset.filter(phone__contains=digits)
-        return results, may_have_duplicates
+    def get_list_display(self, request: HttpRequest):
+        if self.has_take_permission(request):
+            return self.list_display
+        # Without the "Take" button for those who cannot be assigned enquiries.
+        return [name if name != "assignee_name" else "assignee_only" for name in self.list_display]
 
-    # --- Columns ---
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return EnquiryChangeList
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        return inbox.search(queryset, search_term), False
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_export": self.has_export_permission(request),
+            "can_take": self.has_take_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_take": self.has_take_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # --- Our own URLs: assign to me, export what the list shows ---
+    def get_urls(self):
+        own = [
+            path(
+                "export/",
+                self.admin_site.admin_view(require_POST(self.export_view)),
+                name="contact_enquiry_export",
+            ),
+            path(
+                "<path:object_id>/take/",
+                self.admin_site.admin_view(require_POST(self.take_view)),
+                name="contact_enquiry_take",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def take_view(self, request: HttpRequest, object_id: str) -> HttpResponseRedirect:
+        """Assign one enquiry to the coordinator who clicked, unless someone else has it; then
+        show the enquiry."""
+        enquiry = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_take_permission(request, enquiry):
+            raise PermissionDenied
+        if enquiry.assignee_id not in (None, request.user.pk):
+            self.message_user(
+                request,
+                f"{enquiry.reference} is already assigned to {inbox.display_name(enquiry.assignee)}. "
+                "To take it over, change the assignee below.",
+                messages.WARNING,
+            )
+        elif self._take(request, enquiry):
+            self.message_user(request, f"{enquiry.reference} is now assigned to you.", messages.SUCCESS)
+        else:
+            self.message_user(
+                request, f"{enquiry.reference} was just taken by someone else.", messages.WARNING
+            )
+        return HttpResponseRedirect(reverse("admin:contact_enquiry_change", args=[enquiry.pk]))
+
+    def _take(self, request: HttpRequest, enquiry: Enquiry) -> bool:
+        if not enquiry_take(enquiry_id=enquiry.pk, user=request.user):
+            return False
+        self.log_change(request, enquiry, [{"changed": {"fields": ["Assignee"]}}])
+        return True
+
+    def export_view(self, request: HttpRequest):
+        """Everything the list's current filter and search match, as CSV (POST: it is logged)."""
+        if not (self.has_view_permission(request) and self.has_export_permission(request)):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+            queryset = changelist.get_queryset(request)
+        except IncorrectLookupParameters:  # a hand-made address: back to the list, as Django does
+            return HttpResponseRedirect(f"{reverse('admin:contact_enquiry_changelist')}?{ERROR_FLAG}=1")
+        export_log(request, count=queryset.count(), what=filter_description(changelist))
+        return csv_response(queryset)
+
+    # --- Actions (on the rows selected in the list) ---
+    @admin.action(description="Export selected enquiries as CSV", permissions=["export"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:
+        """The selected enquiries as a spreadsheet (to export a whole filter, use the button)."""
+        export_log(request, count=queryset.count(), what="rows selected in the list")
+        return csv_response(queryset.order_by("-created_at", "-id"))
+
+    @admin.action(description="Assign selected enquiries to me", permissions=["take"])
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
+        taken, skipped = 0, 0
+        for enquiry in queryset.select_related(None).only("pk", "reference", "assignee"):
+            if enquiry.assignee_id == request.user.pk:
+                continue
+            if self._take(request, enquiry):
+                taken += 1
+            else:
+                skipped += 1
+        message = f"{taken} enquiries assigned to you."
+        if skipped:
+            message += f" {skipped} already had another coordinator and were left as they were."
+        self.message_user(request, message, messages.WARNING if skipped else messages.SUCCESS)
+
+    # --- Columns of the list ---
     @admin.display(description="status", ordering="status")
     def status_badge(self, enquiry: Enquiry) -> str:
         if enquiry.status == Enquiry.Status.NEW:
@@ -183,12 +310,53 @@ class EnquiryAdmin(admin.ModelAdmin):
             timesince(enquiry.created_at, depth=1),
         )
 
+    @admin.display(description="patient")
+    def patient(self, enquiry: Enquiry) -> str:
+        return enquiry.name
+
+    @admin.display(description="condition")
+    def condition_name(self, enquiry: Enquiry) -> str:
+        return enquiry.condition.name if enquiry.condition else "-"
+
+    @admin.display(description="message")
+    def message_start(self, enquiry: Enquiry) -> str:
+        return Truncator(enquiry.message_start).words(MESSAGE_START_WORDS)
+
+    @admin.display(description="assigned to")
+    def assignee_name(self, enquiry: Enquiry) -> str:
+        if enquiry.assignee is not None:
+            return inbox.display_name(enquiry.assignee)
+        # One click: this button posts the list's own form (with its CSRF token) to take_view.
+        return format_html(
+            '<button type="submit" class="enquiry-take" formaction="{}" aria-label="Assign {} to me">'
+            "Take</button>",
+            reverse("admin:contact_enquiry_take", args=[enquiry.pk]),
+            enquiry.reference,
+        )
+
+    @admin.display(description="assigned to")
+    def assignee_only(self, enquiry: Enquiry) -> str:
+        return inbox.display_name(enquiry.assignee) if enquiry.assignee is not None else "-"
+
     @admin.display(description="emails")
     def notification(self, enquiry: Enquiry) -> str:
         status = enquiry.notification_status
-        if status == Enquiry.MailStatus.FAILED:
-            return format_html("<strong>{}</strong>", Enquiry.MailStatus.FAILED.label)
-        return Enquiry.MailStatus(status).label
+        if status == MailStatus.FAILED:
+            return format_html("<strong>{}</strong>", MailStatus.FAILED.label)
+        return MailStatus(status).label
+
+    # --- Fields of the change page ---
+    @admin.display(description="email")
+    def email_link(self, enquiry: Enquiry) -> str:
+        if not enquiry.email:
+            return "-"
+        return format_html('<a href="mailto:{}">{}</a>', enquiry.email, enquiry.email)
+
+    @admin.display(description="phone")
+    def phone_link(self, enquiry: Enquiry) -> str:
+        if not enquiry.phone:
+            return "-"
+        return format_html('<a href="tel:{}">{}</a>', enquiry.phone, enquiry.phone)
 
     @admin.display(description="calculator result")
     def calculator_summary(self, enquiry: Enquiry) -> str:
@@ -224,53 +392,41 @@ class EnquiryAdmin(admin.ModelAdmin):
             "Orman 1987). Asked in the clinic's own words; an estimate, not a clinician's rating.",
         )
 
-    # --- Export ---
-    @admin.action(description="Export selected enquiries as CSV", permissions=["export"])
-    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        """The selected (or, with "select all", the filtered) enquiries as a spreadsheet.
-
-        Contact and handling details only: the message and the calculator result stay in the
-        admin. Each export is written to the enquiries' history.
-        """
-        enquiries = list(queryset.select_related("assignee", "condition").order_by("-created_at"))
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        filename = f"enquiries-{timezone.localdate():%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response.write("\ufeff")  # a byte-order mark, so spreadsheet programs read UTF-8
-        writer = csv.writer(response)
-        writer.writerow(
-            [
-                "reference",
-                "received",
-                "status",
-                "assignee",
-                "condition",
-                "name",
-                "email",
-                "phone",
-                "preferred contact",
-                "calculator result attached",
-                "emails",
-            ]
-        )
-        for enquiry in enquiries:
-            writer.writerow(
-                csv_cell(value)
-                for value in [
-                    enquiry.reference,
-                    timezone.localtime(enquiry.created_at).strftime("%Y-%m-%d %H:%M"),
-                    enquiry.get_status_display(),
-                    enquiry.assignee.get_username() if enquiry.assignee else "",
-                    enquiry.condition.name if enquiry.condition else "",
-                    enquiry.name,
-                    enquiry.email,
-                    enquiry.phone,
-                    enquiry.get_preferred_contact_display(),
-                    "yes" if enquiry.calculator_result else "no",
-                    Enquiry.MailStatus(enquiry.notification_status).label,
-                ]
+    @admin.display(description="emails")
+    def mail_summary(self, enquiry: Enquiry) -> str:
+        """Each mail: its status, attempts, when it was last tried, the next try and the error."""
+        rows = []
+        for mail in Mail:
+            fields = MailFields.of(mail)
+            status = MailStatus(getattr(enquiry, fields.status))
+            attempts = getattr(enquiry, fields.attempts)
+            tried_at = getattr(enquiry, fields.tried_at)
+            note = getattr(enquiry, fields.error)
+            if status == MailStatus.FAILED:
+                delay = next_try_delay(attempts)
+                note += (
+                    f" Next try about {timezone.localtime(tried_at + delay):%d %b %H:%M}."
+                    if delay and tried_at
+                    else " No more automatic tries: see docs/enquiries.md to send it again."
+                )
+            elif status == MailStatus.SENDING:
+                note = "Being sent now."
+            rows.append(
+                (
+                    mail.label,
+                    status.label,
+                    attempts,
+                    timezone.localtime(tried_at).strftime("%d %b %Y %H:%M") if tried_at else "-",
+                    note.strip() or "-",
+                )
             )
-        LogEntry.objects.log_actions(
-            user_id=request.user.pk, queryset=enquiries, action_flag=CHANGE, change_message="Exported as CSV."
+        return format_html(
+            '<table class="enquiry-mails"><thead><tr><th scope="col">email</th><th scope="col">status'
+            '</th><th scope="col">attempts</th><th scope="col">last tried</th><th scope="col">'
+            "details</th></tr></thead><tbody>{}</tbody></table>",
+            format_html_join(
+                "",
+                '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+                rows,
+            ),
         )
-        return response

@@ -1,8 +1,9 @@
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 
 from contact.references import LENGTH as REFERENCE_LENGTH
@@ -12,14 +13,60 @@ MESSAGE_MAX_LENGTH = 3000
 NOTE_MAX_LENGTH = 4000
 
 
+class MailStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    NOT_NEEDED = "not_needed", "Not needed"
+
+
+# A mail in one of these states is still owed: queued, being sent, or failed (and retried).
+MAIL_OWED = [MailStatus.PENDING, MailStatus.SENDING, MailStatus.FAILED]
+
+
+class Mail(models.TextChoices):
+    """The two mails sent about each enquiry. Each has its own four fields on Enquiry, named after
+    it (see `MailFields`): status, attempts, last error and when it was last tried."""
+
+    COORDINATOR = "coordinator", "Coordinator notice"
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement to patient"
+
+
+@dataclass(frozen=True)
+class MailFields:
+    """The names of one mail's fields on Enquiry, e.g. coordinator_mail, coordinator_mail_attempts."""
+
+    status: str
+    attempts: str
+    error: str
+    tried_at: str
+
+    @classmethod
+    def of(cls, mail: Mail) -> "MailFields":
+        prefix = f"{mail.value}_mail"
+        return cls(prefix, f"{prefix}_attempts", f"{prefix}_error", f"{prefix}_tried_at")
+
+
+def mails_owed_q() -> Q:
+    """A coordinator notice or an acknowledgement not sent yet (see Enquiry.mail_owed)."""
+    return Q(coordinator_mail__in=MAIL_OWED) | Q(acknowledgement_mail__in=MAIL_OWED)
+
+
 class EnquiryQuerySet(models.QuerySet):
     def notifications_owed(self) -> "EnquiryQuerySet":
-        """Enquiries with a coordinator notice or an acknowledgement still pending or failed."""
-        owed = [Enquiry.MailStatus.PENDING, Enquiry.MailStatus.FAILED]
-        return self.filter(Q(coordinator_mail__in=owed) | Q(acknowledgement_mail__in=owed))
+        """Enquiries with a coordinator notice or an acknowledgement not yet sent, read through
+        the partial index of those (`enquiry_mail_owed_idx`): a few rows, however many are sent."""
+        return self.filter(mail_owed=True)
 
     def closed(self) -> "EnquiryQuerySet":
         return self.filter(status=Enquiry.Status.CLOSED)
+
+    def still_open(self) -> "EnquiryQuerySet":
+        return self.filter(status__in=Enquiry.OPEN_STATUSES)
+
+    def new_unassigned(self) -> "EnquiryQuerySet":
+        return self.filter(status=Enquiry.Status.NEW, assignee__isnull=True)
 
 
 class Enquiry(models.Model):
@@ -36,11 +83,8 @@ class Enquiry(models.Model):
         WAITING = "waiting", "Waiting for patient"
         CLOSED = "closed", "Closed"
 
-    class MailStatus(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        NOT_NEEDED = "not_needed", "Not needed"
+    OPEN_STATUSES = [Status.NEW, Status.IN_PROGRESS, Status.WAITING]
+    MailStatus = MailStatus  # Enquiry.MailStatus.SENT reads well at call sites
 
     # --- What the patient sent (read-only in the admin) ---
     reference = models.CharField(
@@ -68,6 +112,7 @@ class Enquiry(models.Model):
         null=True,
         blank=True,
         related_name="enquiries",
+        db_index=False,  # (condition, created_at, id) below serves the filter and its order
         help_text="The condition the patient chose, if any.",
     )
     message = models.TextField(max_length=MESSAGE_MAX_LENGTH)
@@ -79,32 +124,48 @@ class Enquiry(models.Model):
     consent_at = models.DateTimeField(
         "consent given at", help_text="When the patient ticked the consent box (PDPA)."
     )
-    created_at = models.DateTimeField("received", auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField("received", auto_now_add=True)
 
     # --- Handling, by coordinators ---
-    status = models.CharField(max_length=12, choices=Status, default=Status.NEW, db_index=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.NEW)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="assigned_enquiries",
+        db_index=False,  # (assignee, created_at, id) below serves the filter and its order
         help_text="The coordinator looking after this enquiry.",
     )
     updated_at = models.DateTimeField(
         "last updated", auto_now=True, help_text="Last change by a coordinator (or when received)."
     )
 
-    # --- Notifications (set by contact.notifications, never by hand) ---
+    # --- Notification mails (set by contact.notifications, never by hand): see `Mail` ---
     coordinator_mail = models.CharField(
         "coordinator notice", max_length=10, choices=MailStatus, default=MailStatus.PENDING
     )
+    coordinator_mail_attempts = models.PositiveSmallIntegerField("coordinator notice: attempts", default=0)
+    coordinator_mail_error = models.TextField(
+        "coordinator notice: last error", blank=True, help_text="Why the last attempt failed."
+    )
+    coordinator_mail_tried_at = models.DateTimeField("coordinator notice: last tried", null=True, blank=True)
     acknowledgement_mail = models.CharField(
         "acknowledgement to patient", max_length=10, choices=MailStatus, default=MailStatus.PENDING
     )
-    notification_error = models.TextField(blank=True, help_text="Why the last attempt to send failed.")
-    notification_attempts = models.PositiveSmallIntegerField(default=0)
-    notification_attempted_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_mail_attempts = models.PositiveSmallIntegerField("acknowledgement: attempts", default=0)
+    acknowledgement_mail_error = models.TextField(
+        "acknowledgement: last error", blank=True, help_text="Why the last attempt failed."
+    )
+    acknowledgement_mail_tried_at = models.DateTimeField("acknowledgement: last tried", null=True, blank=True)
+    # Kept by the database from the two statuses, so that a partial index can hold exactly the
+    # enquiries with a mail owed: SQLite uses a partial index only when a query repeats its simple
+    # condition (mail_owed = true), not one with IN lists and OR.
+    mail_owed = models.GeneratedField(
+        expression=Case(When(mails_owed_q(), then=Value(True)), default=Value(False)),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     objects = EnquiryQuerySet.as_manager()
 
@@ -112,6 +173,27 @@ class Enquiry(models.Model):
         verbose_name_plural = "enquiries"
         ordering = ["-created_at", "-id"]
         permissions = [("export_enquiry", "Can export enquiries as CSV")]
+        # The coordinators' list at 100,000 enquiries: each filter it offers, in its order
+        # (newest first), is an index range read backwards, so a page costs the same however many
+        # enquiries there are. `id` breaks ties in created_at, as the ordering does.
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="enquiry_created_idx"),
+            models.Index(fields=["status", "created_at", "id"], name="enquiry_status_created_idx"),
+            models.Index(fields=["assignee", "created_at", "id"], name="enquiry_assignee_created_idx"),
+            models.Index(fields=["condition", "created_at", "id"], name="enquiry_condition_created_idx"),
+            # The condition filter's choices: is there an open enquiry about this condition?
+            models.Index(fields=["condition", "status"], name="enquiry_condition_status_idx"),
+            # Search (contact.inbox.search): a whole phone number or email address is looked up in
+            # its index; part of a name, email or number is looked for in the index alone (a small
+            # fraction of the table), and only the matching rows are read.
+            models.Index(fields=["name"], name="enquiry_name_idx"),
+            models.Index(fields=["email"], name="enquiry_email_idx"),
+            models.Index(fields=["phone"], name="enquiry_phone_idx"),
+            # The few enquiries with a mail still owed (the "emails" filter, retry_notifications).
+            models.Index(
+                fields=["created_at", "id"], condition=Q(mail_owed=True), name="enquiry_mail_owed_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(email="") | ~Q(phone=""), name="enquiry_has_email_or_phone"),
             models.CheckConstraint(
@@ -133,15 +215,18 @@ class Enquiry(models.Model):
         # Staff-only: enquiries have no public page.
         return reverse("admin:contact_enquiry_change", kwargs={"object_id": self.pk})
 
+    def mail_status(self, mail: Mail) -> str:
+        return getattr(self, MailFields.of(mail).status)
+
     @property
     def notification_status(self) -> str:
-        """One word for the list: failed if any mail failed, pending if any is owed, else sent."""
+        """One word for the list: failed if any mail failed, pending if any is still owed, else sent."""
         statuses = {self.coordinator_mail, self.acknowledgement_mail}
-        if self.MailStatus.FAILED in statuses:
-            return self.MailStatus.FAILED
-        if self.MailStatus.PENDING in statuses:
-            return self.MailStatus.PENDING
-        return self.MailStatus.SENT
+        if MailStatus.FAILED in statuses:
+            return MailStatus.FAILED
+        if statuses & {MailStatus.PENDING, MailStatus.SENDING}:
+            return MailStatus.PENDING
+        return MailStatus.SENT
 
 
 class EnquiryNote(models.Model):

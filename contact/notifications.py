@@ -1,31 +1,28 @@
 """
-The two mails sent after an enquiry is saved, and the record of whether they went out.
+The two mails sent after an enquiry is saved: what they say and whom they go to.
 
 - To the coordinators: "New enquiry NAC-..." with a link to the admin. No name, no message, no
-  health details: mail is less safe than the admin, so it only says where to look.
+  health details: mail is less safe than the admin, so it only says where to look. Sent twice
+  (see contact.services, "at least once"), it does no harm: it points to the same enquiry.
 - To the patient, when they gave an email address: the reference, the reply time and the
   emergency number. No health details either.
 
-A failure to send is recorded on the enquiry (status and error) and never raised: the enquiry is
-already saved, and `manage.py retry_notifications` sends what is still owed later.
+Who sends them, when, and what is recorded: contact.services.enquiry_mail_send, run by the task
+worker (contact.tasks).
 """
 
-import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from clinic.models import ClinicProfile
-from contact.models import Enquiry
+from contact.models import Enquiry, Mail
 
-logger = logging.getLogger(__name__)
-
-OWED = (Enquiry.MailStatus.PENDING, Enquiry.MailStatus.FAILED)
-ERROR_MAX_LENGTH = 1000
+# What a mail needs of its enquiry: the sender loads only these (no message, no calculator result).
+ENQUIRY_FIELDS = ["pk", "reference", "created_at", "email"]
 
 
 class NoCoordinatorAddressError(RuntimeError):
@@ -67,76 +64,7 @@ def send_acknowledgement(*, enquiry: Enquiry) -> None:
     ).send()
 
 
-def _describe(error: Exception) -> str:
-    return f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
-
-
-def claim(enquiry: Enquiry) -> bool:
-    """Count an attempt, unless another run counted one since `enquiry` was read (then False)."""
-    return bool(
-        Enquiry.objects.filter(pk=enquiry.pk, notification_attempts=enquiry.notification_attempts).update(
-            notification_attempts=F("notification_attempts") + 1, notification_attempted_at=timezone.now()
-        )
-    )
-
-
-def enquiry_notify(*, enquiry_id: int, attempts: int | None = None) -> dict[str, str]:
-    """Send whichever of the two mails is still owed for an enquiry and record the outcome.
-    Returns the mail statuses, or {} when there was nothing to do (see `notify`).
-
-    `attempts`: how many attempts the enquiry had when this run was asked for. If another run
-    has counted one since, this run is late and sends nothing.
-    """
-    enquiry = Enquiry.objects.filter(pk=enquiry_id).first()
-    if enquiry is None:  # deleted meanwhile (retention, or by a superuser)
-        return {}
-    if attempts is not None:
-        enquiry.notification_attempts = attempts  # claim against what the caller saw
-    return notify(enquiry)
-
-
-def notify(enquiry: Enquiry) -> dict[str, str]:
-    """Send whichever of the two mails is still owed for `enquiry`, as read, and record the outcome.
-
-    Safe to run twice at once (a retry and a slow first attempt, two workers): each run first
-    claims the enquiry by bumping its attempt counter from the value it read, and a run that
-    loses the race, or read the enquiry before another run claimed it, sends nothing.
-    """
-    owed_coordinator = enquiry.coordinator_mail in OWED
-    owed_acknowledgement = enquiry.acknowledgement_mail in OWED
-    if not (owed_coordinator or owed_acknowledgement):
-        return {}
-    if not claim(enquiry):
-        return {}
-
-    updates: dict[str, str] = {}
-    errors: list[str] = []
-    if owed_coordinator:
-        try:
-            send_coordinator_notice(enquiry=enquiry)
-        except Exception as error:  # any mail failure: record it, the enquiry is safe
-            updates["coordinator_mail"] = Enquiry.MailStatus.FAILED
-            errors.append(f"Coordinator notice: {_describe(error)}")
-            logger.warning(
-                "enquiry %s: coordinator notice failed (%s)", enquiry.reference, type(error).__name__
-            )
-        else:
-            updates["coordinator_mail"] = Enquiry.MailStatus.SENT
-    if owed_acknowledgement:
-        if not enquiry.email:
-            updates["acknowledgement_mail"] = Enquiry.MailStatus.NOT_NEEDED
-        else:
-            try:
-                send_acknowledgement(enquiry=enquiry)
-            except Exception as error:
-                updates["acknowledgement_mail"] = Enquiry.MailStatus.FAILED
-                errors.append(f"Acknowledgement: {_describe(error)}")
-                logger.warning(
-                    "enquiry %s: acknowledgement failed (%s)", enquiry.reference, type(error).__name__
-                )
-            else:
-                updates["acknowledgement_mail"] = Enquiry.MailStatus.SENT
-    # update(), not save(): the mail status is not a coordinator's change, so `updated_at`
-    # (which the retention period counts from) stays as it is.
-    Enquiry.objects.filter(pk=enquiry.pk).update(notification_error="\n".join(errors), **updates)
-    return {name: str(value) for name, value in updates.items()}
+SENDERS: dict[Mail, Callable[..., None]] = {
+    Mail.COORDINATOR: send_coordinator_notice,
+    Mail.ACKNOWLEDGEMENT: send_acknowledgement,
+}

@@ -139,7 +139,7 @@ def test_the_periods_in_the_notice_come_from_the_settings_that_enforce_them(clie
     settings.CONTACT_RETENTION_MONTHS = 18
     settings.CONTACT_RATE_LIMIT_WINDOW = 15 * 60
     html = notice(client)
-    assert "we delete a closed enquiry, with our notes on it, 18 months after it was last updated" in html
+    assert "We delete each enquiry 18 months after we last worked on it" in html
     assert "for 15 minutes" in html
     assert "for 60 minutes, so the thank-you page can show it" in html
 

@@ -32,7 +32,8 @@ print(json.dumps({
     "HSTS": settings.SECURE_HSTS_SECONDS,
     "MAILER": settings.MAILERS["default"]["BACKEND"],
     "MAIL_OPTIONS": settings.MAILERS["default"].get("OPTIONS", {}),
-    "NOTIFICATIONS": settings.CONTACT_NOTIFICATIONS,
+    "TASKS": settings.TASKS["default"]["BACKEND"],
+    "RETRY_DELAYS": settings.CONTACT_MAIL_RETRY_DELAYS,
 }))
 """
 
@@ -78,17 +79,24 @@ def test_defaults_are_safe_and_local():
     assert values["SESSION_COOKIE_SECURE"] is True
     assert values["HSTS"] == 31_536_000
     assert values["MAILER"] == "django.core.mail.backends.console.EmailBackend"
-    assert values["NOTIFICATIONS"] == "request"  # works without a second process
+    # Tasks (the enquiry mails) are stored in the database for the worker: never run in a request.
+    assert values["TASKS"] == "django_tasks_db.DatabaseBackend"
+    assert values["RETRY_DELAYS"] == [60, 300, 900, 3600, 10800, 21600, 43200]
 
 
-def test_notifications_can_be_left_to_the_worker_and_nothing_else():
-    assert (
-        read_settings({"DJANGO_SECRET_KEY": "k", "DJANGO_NOTIFICATIONS": "worker"})["NOTIFICATIONS"]
-        == "worker"
-    )
-    result = run_python("", {"DJANGO_SECRET_KEY": "k", "DJANGO_NOTIFICATIONS": "later"})
+def test_mail_retry_delays_are_read_as_seconds_and_nonsense_is_refused():
+    values = read_settings({"DJANGO_SECRET_KEY": "k", "DJANGO_MAIL_RETRY_DELAYS": "1, 2,3"})
+    assert values["RETRY_DELAYS"] == [1, 2, 3]
+    result = run_python("", {"DJANGO_SECRET_KEY": "k", "DJANGO_MAIL_RETRY_DELAYS": "1m,5m"})
     assert result.returncode != 0
-    assert 'DJANGO_NOTIFICATIONS must be "request" or "worker"' in result.stderr
+    assert "DJANGO_MAIL_RETRY_DELAYS must be whole seconds" in result.stderr
+
+
+def test_enquiries_cannot_be_left_open_longer_than_they_are_kept():
+    env = {"DJANGO_SECRET_KEY": "k", "DJANGO_CONTACT_AUTO_CLOSE_MONTHS": "30"}
+    result = run_python("", env)
+    assert result.returncode != 0
+    assert "DJANGO_CONTACT_AUTO_CLOSE_MONTHS must be at least 1" in result.stderr
 
 
 def test_sqlite_is_tuned_for_several_workers():

@@ -1,11 +1,13 @@
 import datetime
 import uuid
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.mail.backends.base import BaseEmailBackend
-from django.tasks.backends.immediate import ImmediateBackend
+from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from conditions.models import Condition
 from contact.models import COORDINATORS_GROUP, Enquiry
@@ -29,16 +31,43 @@ class FailingEmailBackend(BaseEmailBackend):
         raise ConnectionRefusedError("mail server unreachable")
 
 
-class BrokenTaskBackend(ImmediateBackend):
-    """A task queue that cannot be reached."""
+class NoMailHereBackend(BaseEmailBackend):
+    """A mailer that must never be used: the test fails if anything tries to send mail."""
 
-    def enqueue(self, task, args, kwargs):
-        raise ConnectionError("task queue unreachable")
+    def send_messages(self, email_messages):
+        raise AssertionError("a mail was sent where none may be")
 
 
 @pytest.fixture
 def failing_mail(settings):
     settings.MAILERS = {"default": {"BACKEND": "tests.contact.conftest.FailingEmailBackend"}}
+
+
+@pytest.fixture
+def no_mail_here(settings):
+    settings.MAILERS = {"default": {"BACKEND": "tests.contact.conftest.NoMailHereBackend"}}
+
+
+def working_mail(settings) -> None:
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+def run_worker() -> str:
+    """Run every task that is due, in this process, with the task worker's own code (`manage.py
+    db_worker --batch`, as `make run` and production run it without --batch). Returns its log."""
+    output = StringIO()
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, stdout=output)
+    return output.getvalue()
+
+
+def queued_mails() -> list[tuple[int, str]]:
+    """(enquiry id, mail) of every mail waiting in the task queue, due or not, oldest first."""
+    ready = DBTaskResult.objects.filter(status="READY").order_by("enqueued_at")
+    return [
+        (kwargs["enquiry_id"], mail)
+        for kwargs in ready.values_list("args_kwargs__kwargs", flat=True)
+        for mail in kwargs["mails"]
+    ]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from contact.models import Enquiry
-from tests.contact.conftest import valid_post
+from tests.contact.conftest import queued_mails, run_worker, valid_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -89,7 +89,12 @@ def test_many_patients_writing_in_at_once_are_all_saved(live_server, open_limits
     for browser, data in jobs:
         _, _, html = browser.request("GET", reverse("contact:thanks"))
         assert Enquiry.objects.get(submission_id=data["submission_id"]).reference in html
+    # Their mails are all queued for the task worker, none sent inside a request.
+    assert len(queued_mails()) == 2 * PATIENTS
+    assert Enquiry.objects.exclude(coordinator_mail=Enquiry.MailStatus.PENDING).count() == 0
+    run_worker()
     assert Enquiry.objects.exclude(coordinator_mail=Enquiry.MailStatus.SENT).count() == 0
+    assert len(mailoutbox) == 2 * PATIENTS
 
 
 def test_a_form_sent_several_times_at_once_is_saved_once(live_server, open_limits):

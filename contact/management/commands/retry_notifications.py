@@ -1,21 +1,22 @@
 """
-Send again the enquiry emails that are still pending or failed.
+Queue one more try, now, of the enquiry mails that are still owed: by hand, for an operator.
 
-Run it every few minutes in production (cron or a systemd timer, see docs/enquiries.md). With the default
-ImmediateBackend the mails go out while the command runs; with a task worker configured in TASKS
-the command only enqueues them.
+The task worker already retries a failed mail by itself, after 1 minute, 5 minutes and so on up to
+12 hours (DJANGO_MAIL_RETRY_DELAYS). Use this when that is not enough: once a mail server that was
+down for longer is fixed, after the worker was stopped for a long time, or to pick up a mail left
+"sending" by a worker that died (see docs/enquiries.md, "at least once"). The worker sends what
+this queues; a mail that is sent meanwhile is not sent twice.
 """
 
 import datetime
 
 from django.core.management.base import BaseCommand
 
-from contact.models import Enquiry
 from contact.services import notifications_retry
 
 
 class Command(BaseCommand):
-    help = "Retry the notification emails of enquiries whose emails are still pending or failed."
+    help = "Queue one more try of the enquiry mails that are still pending, failed or stuck."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,30 +24,19 @@ class Command(BaseCommand):
             type=int,
             default=5,
             metavar="MINUTES",
-            help="Leave alone enquiries received or last tried less than this many minutes ago (default 5).",
-        )
-        parser.add_argument(
-            "--max-attempts",
-            type=int,
-            default=10,
-            help="Stop retrying an enquiry after this many attempts (default 10); it stays 'failed' "
-            "in the admin for the coordinators to follow up.",
+            help="Leave alone mails received or last tried less than this many minutes ago (default 5).",
         )
 
-    def handle(self, *args, older_than: int, max_attempts: int, **options):
-        retried = notifications_retry(
-            older_than=datetime.timedelta(minutes=older_than), max_attempts=max_attempts
-        )
-        if not retried:
-            self.stdout.write("No notifications to retry.")
+    def handle(self, *args, older_than: int, **options):
+        queued = notifications_retry(older_than=datetime.timedelta(minutes=older_than))
+        # References only: the output ends up in logs.
+        for reference, mail in queued:
+            self.stdout.write(f"{reference}: {mail.label.lower()} queued")
+        if not queued:
+            self.stdout.write("No mails to retry.")
             return
-        # References only: the output ends up in cron mail and logs.
-        statuses = {
-            enquiry.reference: enquiry.notification_status
-            for enquiry in Enquiry.objects.filter(pk__in=[enquiry.pk for enquiry in retried])
-        }
-        for reference, status in sorted(statuses.items()):
-            self.stdout.write(f"{reference}: {status}")
-        still_failing = sum(1 for status in statuses.values() if status == Enquiry.MailStatus.FAILED)
-        summary = f"Retried {len(retried)} enquiries; {still_failing} still failing."
-        self.stdout.write(self.style.WARNING(summary) if still_failing else self.style.SUCCESS(summary))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Queued {len(queued)} mails; the task worker (manage.py db_worker) sends them."
+            )
+        )
