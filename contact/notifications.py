@@ -4,12 +4,19 @@ The two mails sent after an enquiry is saved, and the record of whether they wen
 - To the coordinators: "New enquiry NAC-..." with a link to the admin. No name, no message, no
   health details: mail is less safe than the admin, so it only says where to look.
 - To the patient, when they gave an email address: the reference, the reply time and the
-  emergency number. No health details either.
+  emergency number. No name, no message, no health details either: the address was typed into a
+  public form and may not be the patient's.
+
+Because anyone can type any address, the acknowledgement goes to one address at most
+ACKNOWLEDGEMENTS_PER_ADDRESS a day: beyond that the site would be a way to flood someone's inbox
+(the per-client rate limit does not stop someone with many addresses). Later enquiries from that
+address are stored and notified to the coordinators as usual; their acknowledgement is "not needed".
 
 A failure to send is recorded on the enquiry (status and error) and never raised: the enquiry is
 already saved, and `manage.py retry_notifications` sends what is still owed later.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -26,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 OWED = (Enquiry.MailStatus.PENDING, Enquiry.MailStatus.FAILED)
 ERROR_MAX_LENGTH = 1000
+ACKNOWLEDGEMENTS_PER_ADDRESS = 3  # in any 24 hours
 
 
 class NoCoordinatorAddressError(RuntimeError):
@@ -65,6 +73,16 @@ def send_acknowledgement(*, enquiry: Enquiry) -> None:
         body=render_to_string("contact/emails/acknowledgement.txt", context),
         to=[enquiry.email],
     ).send()
+
+
+def acknowledgements_exhausted(enquiry: Enquiry) -> bool:
+    """Whether this enquiry's address has had ACKNOWLEDGEMENTS_PER_ADDRESS acknowledgements in
+    the last 24 hours already."""
+    since = timezone.now() - datetime.timedelta(hours=24)
+    sent = Enquiry.objects.filter(
+        email__iexact=enquiry.email, acknowledgement_mail=Enquiry.MailStatus.SENT, created_at__gte=since
+    ).exclude(pk=enquiry.pk)
+    return sent.count() >= ACKNOWLEDGEMENTS_PER_ADDRESS
 
 
 def _describe(error: Exception) -> str:
@@ -125,6 +143,13 @@ def notify(enquiry: Enquiry) -> dict[str, str]:
     if owed_acknowledgement:
         if not enquiry.email:
             updates["acknowledgement_mail"] = Enquiry.MailStatus.NOT_NEEDED
+        elif acknowledgements_exhausted(enquiry):
+            updates["acknowledgement_mail"] = Enquiry.MailStatus.NOT_NEEDED
+            logger.info(
+                "enquiry %s: no acknowledgement, its address had %d today",
+                enquiry.reference,
+                ACKNOWLEDGEMENTS_PER_ADDRESS,
+            )
         else:
             try:
                 send_acknowledgement(enquiry=enquiry)

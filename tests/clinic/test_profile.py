@@ -8,6 +8,7 @@ from pytest_django.asserts import assertContains
 
 from clinic.models import ClinicProfile
 from conditions.models import Condition
+from tests.conftest import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_profile_is_read_from_the_cache_after_the_first_request(client, seeded, 
 
 def test_editing_the_profile_in_the_admin_shows_on_the_site_at_once(client, seeded):
     admin = User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1")
-    client.force_login(admin)
+    staff_login(client, admin)
     client.get(reverse("home"))  # warm the cache with the old details
     url = reverse("admin:clinic_clinicprofile_change", args=[1])
     form = {
@@ -67,7 +68,7 @@ def test_editing_the_profile_in_the_admin_shows_on_the_site_at_once(client, seed
 
 def test_admin_allows_no_second_profile_and_no_deletion(client, seeded):
     admin = User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1")
-    client.force_login(admin)
+    staff_login(client, admin)
     assert client.get(reverse("admin:clinic_clinicprofile_add")).status_code == 403
     assert client.get(reverse("admin:clinic_clinicprofile_delete", args=[1])).status_code == 403
 

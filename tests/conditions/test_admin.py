@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from conditions import images
 from conditions.models import Condition, Section
 from tests.conditions.factory import make_article, make_condition, png_bytes
+from tests.conftest import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -72,14 +73,14 @@ def editor_client():
     user = User.objects.create_user("editor", "editor@example.sg", "a-long-pass-phrase-1", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 
 @pytest.fixture
 def admin_client_():
     client = Client()
-    client.force_login(User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1"))
+    staff_login(client, User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1"))
     return client
 
 

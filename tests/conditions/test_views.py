@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from clinic.models import ClinicProfile
 from conditions.models import Condition, Section, Treatment
 from tests.conditions.factory import make_article, make_condition
+from tests.conftest import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ DETAIL = reverse("conditions:detail", kwargs={"slug": "hemifacial-spasm"})
 def editor(client):
     user = User.objects.create_user("editor", "editor@example.sg", "a-long-pass-phrase-1", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
+    staff_login(client, user)
     return user
 
 
@@ -192,7 +193,7 @@ def test_a_draft_is_404_to_the_public(client):
 
 def test_a_draft_is_404_to_staff_who_may_not_edit_articles(client):
     make_condition(status=Condition.Status.DRAFT)
-    client.force_login(User.objects.create_user("reader", password="a-long-pass-phrase-1", is_staff=True))
+    staff_login(client, User.objects.create_user("reader", password="a-long-pass-phrase-1", is_staff=True))
     assert client.get(DETAIL).status_code == 404
 
 
@@ -485,7 +486,7 @@ def test_editor_without_the_editors_group_cannot_preview(client):
     make_condition(status=Condition.Status.DRAFT)
     user = User.objects.create_user("viewer", password="a-long-pass-phrase-1", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_condition"))
-    client.force_login(user)
+    staff_login(client, user)
     assert client.get(DETAIL).status_code == 404
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from contact.models import COORDINATORS_GROUP, Enquiry, EnquiryNote
+from tests.conftest import staff_login
 from tests.contact.conftest import make_condition, make_enquiry, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def test_a_coordinator_sees_the_list_and_everything_the_patient_sent(client, coo
         condition=make_condition(),
         calculator_result={"smc_grade": 2, "smc_roman": "II", "jankovic_total": 5, "date": "2026-11-21"},
     )
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     assertContains(client.get(CHANGELIST), enquiry.reference)
     page = client.get(change_url(enquiry))
     assert page.status_code == 200
@@ -82,7 +83,7 @@ def test_a_coordinator_sees_the_list_and_everything_the_patient_sent(client, coo
 
 
 def test_a_coordinator_sees_nothing_else_in_the_admin(client, coordinator):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     index = client.get(reverse("admin:index"))
     assertContains(index, CHANGELIST)
     assertNotContains(index, reverse("admin:auth_user_changelist"))
@@ -92,7 +93,7 @@ def test_a_coordinator_sees_nothing_else_in_the_admin(client, coordinator):
 
 def test_an_editor_cannot_see_enquiries_at_all(client, editor):
     enquiry = make_enquiry()
-    client.force_login(editor)
+    staff_login(client, editor)
     assertNotContains(client.get(reverse("admin:index")), CHANGELIST)
     for url in every_enquiry_url(enquiry):
         assert client.get(url).status_code == 403, url
@@ -103,7 +104,7 @@ def test_an_editor_cannot_see_enquiries_at_all(client, editor):
 
 def test_other_staff_cannot_see_enquiries(client):
     enquiry = make_enquiry()
-    client.force_login(make_staff("receptionist"))
+    staff_login(client, make_staff("receptionist"))
     for url in every_enquiry_url(enquiry):
         assert client.get(url).status_code == 403, url
 
@@ -126,7 +127,7 @@ def test_nobody_can_add_an_enquiry_in_the_admin(admin_client):
 
 def test_a_coordinator_can_assign_and_close_but_never_change_what_the_patient_wrote(client, coordinator):
     enquiry = make_enquiry()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     crafted = change_post(
         enquiry,
         status="closed",
@@ -159,7 +160,7 @@ def test_a_coordinator_can_assign_and_close_but_never_change_what_the_patient_wr
 
 def test_only_coordinators_can_be_assigned(client, coordinator, editor):
     enquiry = make_enquiry()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     page = client.get(change_url(enquiry)).content.decode()
     assert f'<option value="{coordinator.pk}">' in page
     assert f'<option value="{editor.pk}">' not in page
@@ -171,7 +172,7 @@ def test_only_coordinators_can_be_assigned(client, coordinator, editor):
 
 def test_notes_are_added_with_author_and_time_and_never_changed_or_deleted(client, coordinator):
     enquiry = make_enquiry()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = client.post(
         change_url(enquiry), change_post(enquiry, **{"notes-0-text": "Called, no answer."})
     )
@@ -201,7 +202,7 @@ def test_notes_are_added_with_author_and_time_and_never_changed_or_deleted(clien
 def test_the_list_is_newest_first_minimal_and_new_enquiries_stand_out(client, coordinator):
     older = make_enquiry(message="Older private message", status=Enquiry.Status.IN_PROGRESS)
     newer = make_enquiry(message="Newer private message")
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     html = client.get(CHANGELIST).content.decode()
     assert html.index(newer.reference) < html.index(older.reference)
     assert "private message" not in html
@@ -213,7 +214,7 @@ def test_the_list_does_not_query_per_row(client, coordinator, django_assert_max_
     condition = make_condition()
     for _ in range(15):
         make_enquiry(condition=condition, assignee=coordinator)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     client.get(CHANGELIST)
     with django_assert_max_num_queries(14):
         assert client.get(CHANGELIST).status_code == 200
@@ -226,7 +227,7 @@ def test_the_list_does_not_query_per_row(client, coordinator, django_assert_max_
 def test_coordinators_can_search_by_reference_name_email_and_phone(client, coordinator, term):
     wanted = make_enquiry()
     other = make_enquiry(name="Lim Wei", email="wei@example.com", phone="+6588887777")
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     term = wanted.reference if term == "REF" else term
     html = client.get(CHANGELIST, {"q": term}).content.decode()
     assert wanted.reference in html
@@ -239,7 +240,7 @@ def test_coordinators_can_filter_by_status_assignee_condition_date_and_mail(clie
         status=Enquiry.Status.WAITING, assignee=coordinator, condition=condition, coordinator_mail="failed"
     )
     other = make_enquiry()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     for params in [
         {"status__exact": "waiting"},
         {"assignee__id__exact": coordinator.pk},
@@ -265,7 +266,7 @@ def export(client, *enquiries):
 def test_coordinators_can_export_enquiries_as_csv(client, coordinator):
     first = make_enquiry(condition=make_condition())
     second = make_enquiry(name='=HYPERLINK("http://evil")', email="", preferred_contact="phone")
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = export(client, first, second)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -288,7 +289,7 @@ def test_exporting_needs_the_export_permission(client):
             content_type__app_label="contact", codename__in=["view_enquiry", "change_enquiry"]
         ),
     )
-    client.force_login(viewer)
+    staff_login(client, viewer)
     assertNotContains(client.get(CHANGELIST), "export_csv")
     response = export(client, enquiry)
     assert not response.get("Content-Type", "").startswith("text/csv")

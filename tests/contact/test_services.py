@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from contact.models import Enquiry
-from contact.notifications import claim, enquiry_notify
+from contact.notifications import ACKNOWLEDGEMENTS_PER_ADDRESS, claim, enquiry_notify
 from contact.services import notifications_retry
 from tests.contact.conftest import make_condition, make_enquiry, submit
 
@@ -48,6 +48,37 @@ def test_no_mail_carries_health_details_or_the_message(
         for private in ["Secret symptom", "Hemifacial", "hemifacial", "SMC", "+6591234567"]:
             assert private not in text
     assert "Tan Mei Ling" not in mailoutbox[0].subject + mailoutbox[0].body
+
+
+def test_an_address_gets_at_most_three_acknowledgements_a_day(
+    coordinator_emails, django_capture_on_commit_callbacks, mailoutbox
+):
+    """Anyone can type anyone's address: the site must not be a way to flood an inbox."""
+    with django_capture_on_commit_callbacks(execute=True):
+        enquiries = [submit(email=email) for email in ["victim@example.com", "Victim@Example.com"] * 2]
+    acknowledged = [m for m in mailoutbox if m.to != coordinator_emails]
+    assert len(acknowledged) == ACKNOWLEDGEMENTS_PER_ADDRESS == 3
+    assert len(mailoutbox) - len(acknowledged) == 4  # every enquiry still reaches the coordinators
+    last = Enquiry.objects.get(pk=enquiries[-1].pk)
+    assert last.acknowledgement_mail == Enquiry.MailStatus.NOT_NEEDED
+    assert last.coordinator_mail == Enquiry.MailStatus.SENT
+    Enquiry.objects.filter(pk__in=[e.pk for e in enquiries]).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(email="victim@example.com")  # a day later: acknowledged again
+    assert mailoutbox[-1].to == ["victim@example.com"]
+
+
+def test_the_acknowledgement_holds_the_reference_and_nothing_the_patient_wrote(
+    coordinator_emails, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        enquiry = submit(name="Tan Mei Ling", message="My left eye twitches.", phone="+6591234567")
+    acknowledgement = mailoutbox[-1]
+    assert enquiry.reference in acknowledgement.body
+    for private in ["Tan Mei Ling", "left eye", "+6591234567", "9123"]:
+        assert private not in acknowledgement.subject + acknowledgement.body
 
 
 def test_no_acknowledgement_without_an_email_address(

@@ -61,11 +61,11 @@ def test_answers_the_page_never_offers_are_refused_even_after_good_ones(client):
 
 
 def test_the_empty_calculator_is_rendered_once_and_every_visitor_gets_a_working_token_of_their_own(rendered):
-    from django.test import Client
+    from tests.conftest import BrowserClient
 
     pages = []
     for _ in range(2):
-        visitor = Client(enforce_csrf_checks=True)
+        visitor = BrowserClient(enforce_csrf_checks=True)
         page = visitor.get(URL)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
         assert views.CSRF_SLOT not in page.content.decode()
