@@ -68,6 +68,7 @@ run: $(VENV)/.runtime-installed .secret_key
 	@echo "  Staff admin: http://$(HOST):$(PORT)/admin/"
 	@echo "  Create a staff account with:"
 	@echo "    DJANGO_SECRET_KEY=\"\$$(cat .secret_key)\" $(BIN)/python manage.py createsuperuser"
+	@echo "  and sign in: the first sign-in sets up its authenticator app (two-factor codes)."
 	@echo ""
 	@$(RUN_ENV) GUNICORN_BIND=$(HOST):$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py clinic.wsgi
 

@@ -385,6 +385,10 @@ CONTACT_SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 # CONTACT_RATE_LIMIT_CACHE names above (Redis, or the database), so every worker shares one count.
 CONTACT_RATE_LIMIT = env_int("DJANGO_CONTACT_RATE_LIMIT", 5)
 CONTACT_RATE_LIMIT_WINDOW = env_int("DJANGO_CONTACT_RATE_LIMIT_WINDOW", 600)
+# The privacy notice's version (templates/clinic/privacy.html shows it): each enquiry records the
+# version the patient agreed to. Change it whenever the notice's content changes. Not from the
+# environment: it belongs to the notice, which ships with the code.
+PRIVACY_NOTICE_VERSION = "2026-12-03"
 # Closed enquiries are deleted by `manage.py purge_enquiries` after this many months (PDPA: keep
 # personal data no longer than needed; the privacy notice promises 24 months).
 CONTACT_RETENTION_MONTHS = env_int("DJANGO_CONTACT_RETENTION_MONTHS", 24)

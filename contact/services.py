@@ -59,6 +59,7 @@ def enquiry_submit(
         message=message,
         calculator_result=calculator_result,
         consent_at=timezone.now(),
+        privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
         acknowledgement_mail=Enquiry.MailStatus.PENDING if email else Enquiry.MailStatus.NOT_NEEDED,
     )
     for _ in range(REFERENCE_ATTEMPTS):

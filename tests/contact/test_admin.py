@@ -59,6 +59,7 @@ def test_the_coordinators_group_may_handle_enquiries_and_nothing_else():
         ("contact", "view_enquiry"),
         ("contact", "change_enquiry"),
         ("contact", "export_enquiry"),
+        ("contact", "answer_data_request"),  # PDPA: export, correct, delete one patient's enquiries
         ("contact", "add_enquirynote"),
         ("contact", "view_enquirynote"),
     }

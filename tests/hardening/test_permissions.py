@@ -19,7 +19,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from clinic.models import ClinicProfile
 from conditions.models import Condition, Section
-from contact.models import Enquiry, EnquiryNote
+from contact.models import Enquiry, EnquiryAccess, EnquiryNote
 from tests.conditions.factory import make_condition
 from tests.contact.conftest import make_enquiry, signed_result
 from tests.hardening.conftest import signed_in
@@ -52,6 +52,8 @@ TABLE = {
     "axes.accessfailurelog": LOGS,
     # Staff members' two-factor devices: seen and removed (a lost phone) by superusers, added by nobody
     # here (each person sets up their own, on their two-factor page).
+    # The access trail: superusers read it; nobody adds, changes or deletes an entry.
+    "contact.enquiryaccess": {"changelist": {S}, "add": set(), "change": {S}, "delete": set(), "history": {S}},
     "otp_totp.totpdevice": {**ONLY_SUPERUSER, "add": set()},
     "otp_static.staticdevice": {**ONLY_SUPERUSER, "add": set()},
 }  # fmt: skip
@@ -81,6 +83,7 @@ def objects(db) -> dict:
         ),
         "axes.accesslog": AccessLog.objects.create(username="x", **seen),
         "axes.accessfailurelog": AccessFailureLog.objects.create(username="x", **seen),
+        "contact.enquiryaccess": EnquiryAccess.objects.create(username="someone", action="view"),
         "otp_totp.totpdevice": TOTPDevice.objects.create(user=someone, name="Phone"),
         "otp_static.staticdevice": StaticDevice.objects.create(user=someone, name="Recovery codes"),
     }
