@@ -9,7 +9,7 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # one connection until its request has fully arrived, so two clients sending their headers slowly
 # held both sync workers and the site stopped answering. A thread waits instead, and the others
 # go on serving; 32 threads a worker keeps 20 such clients from filling even one worker, at about
-# 15% more CPU per page than sync workers. gevent (no thread per connection, but monkey-patching
+# 10-15% more CPU per page than sync workers. gevent (no thread per connection, but monkey-patching
 # and one database connection per client) had a p99 of 3 s under load; gunicorn's ASGI worker
 # served a tenth of the pages. Measured: docs/operations.md, "Slow clients".
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))

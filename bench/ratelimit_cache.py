@@ -86,10 +86,10 @@ def measure(name: str, method: str) -> str:
             code = (
                 "from django.conf import settings; from django.core.management import call_command; "
                 f"settings.CACHES['bench'] = {{'BACKEND': '{backend}', 'LOCATION': '{location}'}}; "
-                "call_command('createcachetable')"
+                "call_command('createcachetable', verbosity=0)"
             )
             subprocess.run(
-                [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code], env=env, check=True
+                [sys.executable, str(ROOT / "manage.py"), "shell", "-v", "0", "-c", code], env=env, check=True
             )
         start = time.time() + 3
         with multiprocessing.get_context("spawn").Pool(2) as pool:

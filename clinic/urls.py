@@ -12,7 +12,14 @@ from conditions.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("privacy/", TemplateView.as_view(template_name="clinic/privacy.html"), name="privacy"),
+    path(
+        "privacy/",
+        TemplateView.as_view(
+            template_name="clinic/privacy.html",
+            extra_context={"notice_version": settings.PRIVACY_NOTICE_VERSION},
+        ),
+        name="privacy",
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     # Django's sitemap view answers any method; like every other public page, GET and HEAD only.

@@ -2,7 +2,7 @@
 authenticator app, and new recovery codes. Wrapped by StaffAdminSite.staff_view (signed-in staff)."""
 
 import segno
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -18,8 +18,6 @@ SETUP_DEVICE_KEY = "staff_two_factor_setup_device"
 
 
 def _context(request: HttpRequest, title: str, **extra) -> dict:
-    from django.contrib import admin
-
     return {**admin.site.each_context(request), "title": title, **extra}
 
 
