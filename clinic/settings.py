@@ -156,6 +156,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # gunicorn's threads (gunicorn.conf.py) would each keep a connection of their own open, 32 per
+    # worker: more than PostgreSQL allows for a few servers. A pool per worker process (psycopg's,
+    # through Django's "pool" option) shares a few between the threads; a thread waits up to 10 s
+    # for one (then the calm 503 page). After an outage the pool tries to reconnect with a growing
+    # pause, restarted every 15 s, so the site is back within seconds of the database.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "pool": {
+            "min_size": 2,
+            "max_size": env_int("DJANGO_DB_POOL_SIZE", 8),
+            "timeout": 10,
+            "reconnect_timeout": 15,
+        },
+    }
+
 # Redis (shared by every worker and machine) when configured; per-process memory otherwise.
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
 if CACHE_URL:
