@@ -21,7 +21,7 @@ RUN_ENV = DJANGO_SECRET_KEY="$$(cat .secret_key)" DJANGO_HTTPS=0 DJANGO_DEBUG=0 
 # Tests run with a throwaway key over plain HTTP (the test client and live server speak HTTP).
 TEST_ENV = DJANGO_SECRET_KEY=test-only-insecure-key DJANGO_HTTPS=0 DJANGO_DEBUG=0
 
-.PHONY: help python venv browser wrk run test test-pytest test-fast lint format audit bench clean
+.PHONY: help python venv browser wrk run test test-pytest test-fast lint format audit lock bench clean
 
 help:
 	@echo "make run        serve the site on http://$(HOST):$(PORT) (gunicorn, SQLite) with its task worker"
@@ -29,6 +29,7 @@ help:
 	@echo "make test-fast  the suite without the real-browser tests, for quick checks"
 	@echo "make format     format the code with ruff"
 	@echo "make bench      load-test the site against its floors and check the targets (bench/README.md)"
+	@echo "make lock       re-lock requirements*.txt (hashes) after changing requirements*.in"
 
 python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -42,12 +43,16 @@ $(BIN)/python: | python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Exactly the locked tree: pip refuses any package that is not pinned in the lock file, and any
+# file whose hash is not the one recorded there.
+PIP_INSTALL = $(BIN)/python -m pip install --quiet --require-hashes
+
 $(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	@touch $@
 
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime-installed
 
 venv: $(VENV)/.dev-installed
@@ -65,6 +70,7 @@ run: $(VENV)/.runtime-installed .secret_key
 	@echo "  Staff admin: http://$(HOST):$(PORT)/admin/"
 	@echo "  Create a staff account with:"
 	@echo "    DJANGO_SECRET_KEY=\"\$$(cat .secret_key)\" $(BIN)/python manage.py createsuperuser"
+	@echo "  and sign in: the first sign-in sets up its authenticator app (two-factor codes)."
 	@echo "  Enquiry mails are sent by the task worker and printed here."
 	@echo ""
 	@# The site and the task worker (which sends the enquiry mails) side by side. Ctrl+C stops both;
@@ -106,9 +112,21 @@ test-pytest: $(VENV)/.dev-installed browser
 test-fast: $(VENV)/.dev-installed
 	$(TEST_ENV) $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
-# Known vulnerabilities in the pinned runtime requirements fail this (CI runs it).
+# Known vulnerabilities in the locked runtime tree fail this (CI runs it).
 audit: $(VENV)/.dev-installed
 	$(BIN)/python .ci/audit.py
+
+# Resolve requirements.in and requirements-dev.in into the lock files, every package pinned with
+# its hashes (pip-tools). Run it after adding, removing or upgrading a dependency in a .in file, and
+# commit the .in and .txt files together; LOCK_ARGS=--upgrade also moves every indirect dependency
+# to its newest release. Hashes come from the package index alone: this machine's pip.conf
+# (local wheel folders) is ignored, so the lock is the same wherever it is made.
+LOCK_ARGS ?=
+LOCK = env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock: $(VENV)/.dev-installed
+	$(LOCK) --output-file=requirements.txt requirements.in
+	$(LOCK) --output-file=requirements-dev.txt requirements-dev.in
 
 # The load generator for `make bench`: Debian's wrk.
 wrk:

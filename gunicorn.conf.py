@@ -5,10 +5,16 @@ import os
 
 # Loopback by default: put a reverse proxy (TLS, compression of dynamic pages) in front in production.
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# One sync worker per core: on this project's 2-core machines that beat the usual 2 x cores + 1 on
-# both throughput and tail latency (see bench/README.md).
+# One worker per core, each with a pool of threads (gthread). A sync worker gives itself whole to
+# one connection until its request has fully arrived, so two clients sending their headers slowly
+# held both sync workers and the site stopped answering. A thread waits instead, and the others
+# go on serving; 32 threads a worker keeps 20 such clients from filling even one worker, at about
+# 10-15% more CPU per page than sync workers. gevent (no thread per connection, but monkey-patching
+# and one database connection per client) had a p99 of 3 s under load; gunicorn's ASGI worker
+# served a tenth of the pages. Measured: docs/operations.md, "Slow clients".
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
-worker_class = "sync"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", 32))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20
 keepalive = 5

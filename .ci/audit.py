@@ -1,6 +1,7 @@
-"""Audit the pinned runtime requirements for known vulnerabilities; exit 1 if any is found.
+"""Audit the locked runtime requirements for known vulnerabilities; exit 1 if any is found.
 
-Runs pip-audit (PyPI's vulnerability data) over requirements.txt. Some package mirrors serve
+Runs pip-audit (PyPI's vulnerability data) over requirements.txt, the whole tree pinned with hashes
+(`make lock`), so pip-audit need not resolve or install anything (--disable-pip). Some package mirrors serve
 PyPI's JSON only for each package's newest release, so pip-audit reports "could not be audited"
 for every pin. For those, this script reads the newest-release JSON itself: when the pin IS the
 newest release, that JSON's `vulnerabilities` list applies to it and is checked; otherwise the pin
@@ -26,6 +27,7 @@ def pip_audit() -> dict:
             "pip_audit",
             "-r",
             "requirements.txt",
+            "--disable-pip",
             "-f",
             "json",
             "--progress-spinner",

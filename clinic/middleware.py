@@ -1,15 +1,18 @@
 """Site-wide request handling: request ids and access logging, outage pages, admin indexing."""
 
+import functools
 import logging
 import re
 import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 access_log = logging.getLogger("clinic.access")
 logger = logging.getLogger(__name__)
@@ -113,3 +116,93 @@ class AdminNoIndexMiddleware:
         if request.path.startswith("/admin/"):
             response.headers["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+# The largest public form, an enquiry with a 3,000-character message written in a script that takes
+# three bytes a character, is about 30 KB once percent-encoded; the calculator's is under 1 KB.
+PUBLIC_BODY_MAX = 64 * 1024
+# Staff pages: an article with up to three new 10 MB figures in one save, and its text.
+ADMIN_BODY_MAX = 32 * 1024 * 1024
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body no page here can use, from its headers alone, before anything reads
+    it (so nothing is spooled to a temporary file):
+
+    - outside the staff admin, any file upload (`multipart/form-data`: no public form has a file
+      field) is a 400, and any body over PUBLIC_BODY_MAX a 413;
+    - in the admin, any body over ADMIN_BODY_MAX is a 413 (each figure is also cut off at its own
+      10 MB limit while it arrives: clinic.uploads.CappedUploadHandler).
+
+    Bodies without a Content-Length (chunked) are not read by Django at all. The reverse proxy in
+    front refuses large bodies earlier still (docs/operations.md, "Reverse proxy").
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body without a valid length
+        if length > 0:
+            staff = request.path_info.startswith(admin_prefix())
+            if not staff and request.content_type == "multipart/form-data":
+                logger.info("refused a file upload to a public page")
+                return refusal(request, 400, "This page does not take files.")
+            if length > (ADMIN_BODY_MAX if staff else PUBLIC_BODY_MAX):
+                logger.info("refused a request body of %d bytes", length)
+                return refusal(request, 413, "That was much more than this page takes.")
+        return self.get_response(request)
+
+
+@functools.cache
+def admin_prefix() -> str:
+    return reverse("admin:index")
+
+
+def refusal(request: HttpRequest, status: int, reason: str) -> HttpResponse:
+    html = render_to_string("413.html" if status == 413 else "400.html", {"reason": reason}, request=request)
+    # The unread rest of the body is gunicorn's to drop (it reads at most a few seconds of it).
+    return HttpResponse(html, status=status)
+
+
+class PermissionsPolicyMiddleware:
+    """Send Permissions-Policy: the site uses no camera, microphone, location or other powerful
+    browser feature, so none is allowed to any page or frame (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class ForwardedForWarningMiddleware:
+    """Warn once per process when a request arrives through a proxy (it carries X-Forwarded-For)
+    but DJANGO_TRUSTED_PROXY_COUNT is 0: every client then has the proxy's address, so all patients
+    share one enquiry rate limit and one sign-in lockout address."""
+
+    warned = False
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            not ForwardedForWarningMiddleware.warned
+            and settings.TRUSTED_PROXY_COUNT == 0
+            and "HTTP_X_FORWARDED_FOR" in request.META
+        ):
+            ForwardedForWarningMiddleware.warned = True
+            logger.warning(
+                "A request came through a proxy (X-Forwarded-For) but DJANGO_TRUSTED_PROXY_COUNT is 0: "
+                "every client looks like the proxy, so they share one enquiry rate limit and one "
+                "sign-in lockout. Set DJANGO_TRUSTED_PROXY_COUNT to the number of proxies in front "
+                "(docs/operations.md, Reverse proxy)."
+            )
+        return self.get_response(request)

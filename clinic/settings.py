@@ -56,7 +56,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the staff app's admin site (two-factor sign-in) as admin.site.
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,6 +72,11 @@ INSTALLED_APPS = [
     "axes",
     # The task queue in our own database (django.tasks backend + its `db_worker` command).
     "django_tasks_db",
+    # Two-factor sign-in for staff: authenticator apps (TOTP) and recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "staff",  # after the django_otp plugins: its admin replaces theirs
     "clinic",
     "conditions",
     "grading",
@@ -81,15 +87,25 @@ MIDDLEWARE = [
     # First, so every request (static files included) gets an id and one log line.
     "clinic.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "clinic.middleware.PermissionsPolicyMiddleware",
     # Straight after SecurityMiddleware, as whitenoise's docs ask: static files skip the rest.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Says once, in the log, when a proxy is in front but DJANGO_TRUSTED_PROXY_COUNT is 0.
+    "clinic.middleware.ForwardedForWarningMiddleware",
+    # A file upload to a public page, or a body larger than any page takes, is refused from its
+    # headers, before anything reads the body (so nothing is spooled to disk).
+    "clinic.middleware.RequestBodyLimitMiddleware",
     # An address with a %00, or too long to be real, is a 400 before any view passes it on.
     "clinic.middleware.MalformedAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session was signed in with a two-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends staff sessions idle for STAFF_SESSION_IDLE_MINUTES or older than STAFF_SESSION_MAX_HOURS.
+    "staff.sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,6 +164,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # gunicorn's threads (gunicorn.conf.py) would each keep a connection of their own open, 32 per
+    # worker: more than PostgreSQL allows for a few servers. A pool per worker process (psycopg's,
+    # through Django's "pool" option) shares a few between the threads; a thread waits up to 10 s
+    # for one (then the calm 503 page). After an outage the pool tries to reconnect with a growing
+    # pause, restarted every 15 s, so the site is back within seconds of the database.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "pool": {
+            "min_size": 2,
+            "max_size": env_int("DJANGO_DB_POOL_SIZE", 8),
+            "timeout": 10,
+            "reconnect_timeout": 15,
+        },
+    }
+
 # Redis (shared by every worker and machine) when configured; per-process memory otherwise.
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
 if CACHE_URL:
@@ -161,8 +194,21 @@ if CACHE_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
+    CONTACT_RATE_LIMIT_CACHE = "default"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # What every worker must count together without Redis (the enquiry rate limit): a table in
+        # the database, which its `add` updates atomically. The file cache's `add` is a check then a
+        # write, and let 11% more enquiries through in a race between two workers; see
+        # docs/operations.md, "Limits". `migrate` creates the table (clinic.signals).
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "clinic_shared_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        },
+    }
+    CONTACT_RATE_LIMIT_CACHE = "shared"
 
 # Finished pages each worker also keeps in its own memory, in front of the cache: their keys name
 # everything they show, so they never go stale (clinic/pagecache.py). A few MB per worker.
@@ -173,23 +219,37 @@ PAGE_MEMORY_SIZE = 128
 # re-read it after this many seconds (one query per worker per half minute).
 CLINIC_PROFILE_CACHE_SECONDS = None if CACHE_URL else env_int("DJANGO_PROFILE_CACHE_SECONDS", 30)
 
-# Staff logins go through django-axes first: after AXES_FAILURE_LIMIT failures for one user name,
-# or from one address, further attempts are refused (HTTP 429) until the cool-off ends. Every
-# failure and lockout is stored (Admin > Axes) and logged. `manage.py axes_reset` lifts lockouts.
+# Staff logins go through django-axes first: after AXES_FAILURE_LIMIT failures for one user name
+# from one address (a wrong two-factor code counts too), further attempts by that name from that
+# address are refused (HTTP 429, with Retry-After) until the cool-off ends. Every failure and
+# lockout is stored (Admin > Axes) and logged. `manage.py axes_reset` lifts lockouts.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone triggers a lockout
+# The pair, not either alone: nobody can lock a staff member out from another address by typing
+# their name, and no address (a proxy, a clinic's shared connection) can lock out all staff.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The "Sign-in paused" page (admin/locked_out.html), with Retry-After.
+AXES_LOCKOUT_CALLABLE = "clinic.signin.locked_out"
 AXES_VERBOSE = True
 # The same client address as the enquiry rate limit (honours DJANGO_TRUSTED_PROXY_COUNT).
 AXES_CLIENT_IP_CALLABLE = "contact.ratelimit.client_ip"
 # The user name as typed, cut to 150 characters: axes' own would overflow its column (a 500).
 AXES_USERNAME_CALLABLE = "clinic.signin.attempted_username"
+
+# Staff sessions end after this many minutes without a request, and this many hours after signing
+# in whatever happens (staff.sessions); the admin's header says when. The cookie goes when the
+# browser closes, too (shared computers at a clinic).
+STAFF_SESSION_IDLE_MINUTES = env_int("DJANGO_STAFF_IDLE_MINUTES", 30)
+STAFF_SESSION_MAX_HOURS = env_int("DJANGO_STAFF_SESSION_HOURS", 12)
+SESSION_COOKIE_AGE = STAFF_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The name authenticator apps show next to the codes for this site.
+OTP_TOTP_ISSUER = "Neuro Asia Care staff"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -210,6 +270,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads (article figures) are readable by the site's own user only, like the database.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Small uploads stay in memory; larger ones go to a temporary file that stops growing once the file
+# passes a figure's 10 MB limit (clinic/uploads.py), so an oversized one is never stored in full.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "clinic.uploads.CappedUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed names plus gzip/brotli copies; whitenoise gives hashed files a one-year cache.
@@ -264,6 +333,32 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Permissions-Policy (clinic.middleware.PermissionsPolicyMiddleware): the site uses none of these
+# browser features, so every page and frame is denied all of them.
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "bluetooth",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "web-share",
+    "xr-spatial-tracking",
+]
 CSRF_FAILURE_VIEW = "clinic.views.csrf_failure"
 
 # Strict CSP: only our own origin, no inline script or style. The site has no inline <script>
@@ -306,9 +401,13 @@ CONTACT_COORDINATOR_EMAILS = env_list("DJANGO_COORDINATOR_EMAILS")
 # the enquiry in the admin (mail is sent outside a request, so the host is not known otherwise).
 CONTACT_SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 # At most this many enquiries from one client address per window (seconds); counted in the cache
-# above, so the limit is shared by all gunicorn workers and machines when Redis is configured.
+# CONTACT_RATE_LIMIT_CACHE names above (Redis, or the database), so every worker shares one count.
 CONTACT_RATE_LIMIT = env_int("DJANGO_CONTACT_RATE_LIMIT", 5)
 CONTACT_RATE_LIMIT_WINDOW = env_int("DJANGO_CONTACT_RATE_LIMIT_WINDOW", 600)
+# The privacy notice's version (templates/clinic/privacy.html shows it): each enquiry records the
+# version the patient agreed to. Change it whenever the notice's content changes. Not from the
+# environment: it belongs to the notice, which ships with the code.
+PRIVACY_NOTICE_VERSION = "2026-12-03"
 # Retention (PDPA: keep personal data no longer than needed), carried out daily by `manage.py
 # purge_enquiries` and stated on the privacy notice from these same two settings: an enquiry left
 # open with no change for CONTACT_AUTO_CLOSE_MONTHS is closed, and a closed enquiry is deleted
@@ -332,7 +431,13 @@ except ValueError:
     raise ImproperlyConfigured("DJANGO_MAIL_RETRY_DELAYS must be whole seconds, comma-separated.") from None
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For. 0 (default) trusts
 # only REMOTE_ADDR: a header the client could forge must never choose whose rate limit applies.
+# Required behind a proxy (docs/operations.md, "Reverse proxy"): with 0 there, every client has the
+# proxy's address, and the site warns in its log at the first such request.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+
+# Backups (`manage.py backup_database`) are encrypted with the first of these Fernet keys when any
+# is set; `restore_database` tries each, so an old key can stay listed after a new one is added.
+BACKUP_KEYS = env_list("DJANGO_BACKUP_KEY")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not SQLite's shared in-memory database, so the concurrency test exercises
     # real locking between connections, as several gunicorn workers would. (gitignored)

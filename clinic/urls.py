@@ -34,7 +34,3 @@ if not settings.MEDIA_URL.startswith(("http://", "https://", "//")):
             name="figure-file",
         )
     )
-
-admin.site.site_header = "Neuro Asia Care: staff"
-admin.site.site_title = "Clinic staff"
-admin.site.index_title = "Articles and enquiries"

@@ -45,6 +45,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     context = {
         # The same policy purge_enquiries carries out, so the notice and the command agree.
         "enquiry_retention": retention_policy(),
+        "notice_version": settings.PRIVACY_NOTICE_VERSION,
         "rate_limit_minutes": max(1, settings.CONTACT_RATE_LIMIT_WINDOW // 60),
         "thanks_cookie_minutes": max(1, THANKS_COOKIE_MAX_AGE // 60),
     }

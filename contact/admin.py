@@ -5,7 +5,9 @@ What the patient sent is read-only for everyone, so a coordinator can never chan
 with a hand-made POST (read-only fields are not in the admin's form at all). Coordinators change
 the status and the assignee and add notes; notes are append-only. The admin's history
 (LogEntry) records every change, each "assign to me" and each export; objects appear there by
-reference only.
+reference only. The access trail (contact.trail) records every reading: an enquiry opened, a list
+searched or filtered, an export, a deletion, and each step of a patient's data request (the "Data
+request" page, below).
 
 The list is the coordinators' inbox, kept fast at 100,000 enquiries (contact/inbox.py: filters,
 search and the columns it reads). Two views of our own sit beside Django's: "assign to me"
@@ -16,15 +18,18 @@ Layout of EnquiryAdmin: the list, the change page, permissions, our own URLs and
 then the columns and fields they show.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
@@ -33,11 +38,13 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.views.decorators.http import require_POST
 
-from contact import inbox
+from contact import data_requests, inbox
 from contact.calculator import answers_in_words, describe_result, result_page_path
 from contact.export import csv_response
-from contact.models import Enquiry, EnquiryNote, Mail, MailFields, MailStatus
+from contact.forms import DataRequestCorrectionForm, DataRequestForm
+from contact.models import Enquiry, EnquiryAccess, EnquiryNote, Mail, MailFields, MailStatus
 from contact.services import enquiry_take, next_try_delay
+from contact.trail import access_record, references_of
 
 PATIENT_FIELDS = [
     "reference",
@@ -50,6 +57,7 @@ PATIENT_FIELDS = [
     "message",
     "calculator_summary",
     "consent_at",
+    "privacy_notice_version",
 ]
 MESSAGE_START_WORDS = 12
 
@@ -59,6 +67,10 @@ class EnquiryChangeList(ChangeList):
 
     def get_queryset(self, request, exclude_parameters=None):
         return inbox.list_queryset(super().get_queryset(request, exclude_parameters))
+
+
+# Changelist parameters that only page, sort or show counts: a list with nothing else is not a search.
+PAGING_PARAMETERS = {"p", "o", "_facets"}
 
 
 def export_log(request: HttpRequest, *, count: int, what: str) -> None:
@@ -177,6 +189,31 @@ class EnquiryAdmin(admin.ModelAdmin):
         """Only a coordinator may be an enquiry's assignee, so only a coordinator can take one."""
         return self.has_change_permission(request, obj) and inbox.is_coordinator(request)
 
+    def has_data_request_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("contact.answer_data_request")
+
+    # --- The access trail: every reading of enquiries is recorded (contact.trail) ---
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        self._record_view(request, response)
+        return response
+
+    def _record_view(self, request: HttpRequest, response) -> None:
+        """An enquiry's page was shown (not a redirect after saving: the page before was recorded)."""
+        context = getattr(response, "context_data", None) or {}
+        enquiry = context.get("original") or context.get("object")  # the change page, the history
+        if response.status_code == 200 and isinstance(enquiry, Enquiry):
+            access_record(user=request.user, action=EnquiryAccess.Action.VIEW, references=[enquiry.reference])
+
+    def delete_model(self, request: HttpRequest, obj: Enquiry) -> None:
+        access_record(user=request.user, action=EnquiryAccess.Action.DELETE, references=[obj.reference])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        references = list(queryset.values_list("reference", flat=True))
+        access_record(user=request.user, action=EnquiryAccess.Action.DELETE, references=references)
+        super().delete_queryset(request, queryset)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assignee":
             kwargs["queryset"] = inbox.coordinators()
@@ -208,19 +245,37 @@ class EnquiryAdmin(admin.ModelAdmin):
             "can_export": self.has_export_permission(request),
             "can_take": self.has_take_permission(request),
         }
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        # A list with a search or a filter is a reading of those enquiries: into the trail.
+        searched = {key: values for key, values in request.GET.lists() if key not in PAGING_PARAMETERS}
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if searched and changelist is not None:
+            access_record(
+                user=request.user,
+                action=EnquiryAccess.Action.LIST,
+                references=references_of(changelist.result_list),
+                query=urlencode(searched, doseq=True),
+            )
+        return response
 
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "can_take": self.has_take_permission(request)}
-        return super().change_view(request, object_id, form_url, extra_context)
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._record_view(request, response)
+        return response
 
-    # --- Our own URLs: assign to me, export what the list shows ---
+    # --- Our own URLs: assign to me, export what the list shows, a patient's data request ---
     def get_urls(self):
         own = [
             path(
                 "export/",
                 self.admin_site.admin_view(require_POST(self.export_view)),
                 name="contact_enquiry_export",
+            ),
+            path(
+                "data-request/",
+                self.admin_site.admin_view(self.data_request_view),
+                name="contact_enquiry_data_request",
             ),
             path(
                 "<path:object_id>/take/",
@@ -266,14 +321,78 @@ class EnquiryAdmin(admin.ModelAdmin):
             queryset = changelist.get_queryset(request)
         except IncorrectLookupParameters:  # a hand-made address: back to the list, as Django does
             return HttpResponseRedirect(f"{reverse('admin:contact_enquiry_changelist')}?{ERROR_FLAG}=1")
-        export_log(request, count=queryset.count(), what=filter_description(changelist))
+        count, what = queryset.count(), filter_description(changelist)
+        export_log(request, count=count, what=what)
+        access_record(user=request.user, action=EnquiryAccess.Action.EXPORT, count=count, query=what)
         return csv_response(queryset)
+
+    def data_request_view(self, request: HttpRequest) -> HttpResponse:
+        """Find a patient's enquiries by email or phone; then export, correct or delete them all.
+
+        The patient is named in the address (GET) for finding, and in the form (POST) for acting,
+        so every step is a plain link or form and each is written to the access trail."""
+        if not self.has_data_request_permission(request):
+            raise PermissionDenied
+        source = request.POST if request.method == "POST" else request.GET
+        form = DataRequestForm(source if source.get("email") or source.get("phone") else None)
+        correction = DataRequestCorrectionForm(prefix="new")
+        enquiries: list[Enquiry] = []
+        if form.is_valid():
+            who = {"email": form.cleaned_data["email"], "phone": form.cleaned_data["phone"]}
+            step = request.POST.get("step") if request.method == "POST" else ""
+            if step == "export":
+                enquiries = list(
+                    Enquiry.objects.filter(data_requests.patient_filter(**who)).select_related("condition")
+                )
+                content = data_requests.data_request_export(user=request.user, enquiries=enquiries)
+                response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+                filename = f"your-enquiries-{timezone.localdate():%Y-%m-%d}.csv"
+                response["Content-Disposition"] = f'attachment; filename="{filename}"'
+                return response
+            if step == "correct":
+                correction = DataRequestCorrectionForm(request.POST, prefix="new")
+                if correction.is_valid():
+                    enquiries = list(Enquiry.objects.filter(data_requests.patient_filter(**who)))
+                    try:
+                        data_requests.data_request_correct(
+                            user=request.user, enquiries=enquiries, changes=correction.changes()
+                        )
+                    except ValidationError as error:
+                        correction.add_error(None, error)
+                    else:
+                        messages.success(request, f"Corrected {len(enquiries)} enquiries.")
+                        return HttpResponseRedirect(self._data_request_url(correction.new_identity(who)))
+            if step == "delete" and request.POST.get("confirm") != "yes":
+                messages.error(request, "Tick the box to confirm the deletion; nothing was deleted.")
+            elif step == "delete":
+                enquiries = list(Enquiry.objects.filter(data_requests.patient_filter(**who)))
+                count = data_requests.data_request_delete(user=request.user, enquiries=enquiries)
+                messages.success(request, f"Deleted {count} enquiries and their notes, as the patient asked.")
+                return HttpResponseRedirect(self._data_request_url({}))
+            enquiries = data_requests.data_request_find(user=request.user, **who)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Data request (PDPA)",
+            "form": form,
+            "correction": correction,
+            "enquiries": enquiries,
+            "searched": form.is_valid(),
+        }
+        return TemplateResponse(request, "admin/contact/enquiry/data_request.html", context)
+
+    def _data_request_url(self, who: dict) -> str:
+        url = reverse("admin:contact_enquiry_data_request")
+        query = {key: value for key, value in who.items() if value}
+        return f"{url}?{urlencode(query)}" if query else url
 
     # --- Actions (on the rows selected in the list) ---
     @admin.action(description="Export selected enquiries as CSV", permissions=["export"])
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> StreamingHttpResponse:
         """The selected enquiries as a spreadsheet (to export a whole filter, use the button)."""
-        export_log(request, count=queryset.count(), what="rows selected in the list")
+        references = list(queryset.values_list("reference", flat=True))
+        export_log(request, count=len(references), what="rows selected in the list")
+        access_record(user=request.user, action=EnquiryAccess.Action.EXPORT, references=references)
         return csv_response(queryset.order_by("-created_at", "-id"))
 
     @admin.action(description="Assign selected enquiries to me", permissions=["take"])
@@ -430,3 +549,36 @@ class EnquiryAdmin(admin.ModelAdmin):
                 rows,
             ),
         )
+
+
+@admin.register(EnquiryAccess)
+class EnquiryAccessAdmin(admin.ModelAdmin):
+    """The access trail, for superusers: read-only for everyone, so it stays append-only."""
+
+    list_display = ["at", "username", "action", "count", "references_short", "query"]
+    list_filter = ["action", ("at", admin.DateFieldListFilter)]
+    search_fields = ["username", "references", "query"]
+    search_help_text = "Search by user name, enquiry reference or what was searched for."
+    date_hierarchy = "at"
+    list_per_page = 100
+    fields = ["at", "username", "action", "count", "references", "query"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="enquiries")
+    def references_short(self, entry: EnquiryAccess) -> str:
+        return entry.references if len(entry.references) <= 60 else entry.references[:57] + "..."

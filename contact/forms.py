@@ -198,3 +198,56 @@ class EnquiryForm(forms.Form):
         if self.calculator is not None and not self.cleaned_data.get("remove_result"):
             return self.calculator.as_data()
         return None
+
+
+class DataRequestForm(forms.Form):
+    """Whose data request (PDPA): the email address or phone number the patient wrote in with."""
+
+    email = forms.EmailField(label="Patient's email address", required=False, max_length=254)
+    phone = forms.CharField(
+        label="Patient's phone number",
+        required=False,
+        max_length=30,
+        help_text="Either or both. Enquiries with either are found.",
+    )
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"]
+        if not raw:
+            return ""
+        try:
+            return normalise_phone(raw)
+        except PhoneNumberError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.errors and not (cleaned.get("email") or cleaned.get("phone")):
+            raise forms.ValidationError("Enter the patient's email address or phone number.")
+        return cleaned
+
+
+class DataRequestCorrectionForm(forms.Form):
+    """The patient's corrected contact details; an empty field keeps what is there."""
+
+    name = forms.CharField(label="Correct name", required=False, max_length=100)
+    email = forms.EmailField(label="Correct email address", required=False, max_length=254)
+    phone = forms.CharField(label="Correct phone number", required=False, max_length=30)
+
+    clean_phone = DataRequestForm.clean_phone
+
+    def clean_name(self) -> str:
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.errors and not self.changes():
+            raise forms.ValidationError("Enter at least one corrected detail.")
+        return cleaned
+
+    def changes(self) -> dict[str, str]:
+        return {field: value for field, value in self.cleaned_data.items() if value}
+
+    def new_identity(self, old: dict[str, str]) -> dict[str, str]:
+        """Who the request is about once corrected (to list their enquiries again)."""
+        return {field: self.changes().get(field) or old.get(field, "") for field in ("email", "phone")}

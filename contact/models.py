@@ -124,6 +124,14 @@ class Enquiry(models.Model):
     consent_at = models.DateTimeField(
         "consent given at", help_text="When the patient ticked the consent box (PDPA)."
     )
+    privacy_notice_version = models.CharField(
+        "privacy notice agreed to",
+        max_length=20,
+        blank=True,
+        editable=False,
+        help_text="The version of the privacy notice on the site when the patient agreed "
+        "(settings.PRIVACY_NOTICE_VERSION); empty for enquiries from before versions were recorded.",
+    )
     created_at = models.DateTimeField("received", auto_now_add=True)
 
     # --- Handling, by coordinators ---
@@ -172,7 +180,10 @@ class Enquiry(models.Model):
     class Meta:
         verbose_name_plural = "enquiries"
         ordering = ["-created_at", "-id"]
-        permissions = [("export_enquiry", "Can export enquiries as CSV")]
+        permissions = [
+            ("export_enquiry", "Can export enquiries as CSV"),
+            ("answer_data_request", "Can answer a patient's data request (PDPA): export, correct, delete"),
+        ]
         # The coordinators' list at 100,000 enquiries: each filter it offers, in its order
         # (newest first), is an index range read backwards, so a page costs the same however many
         # enquiries there are. `id` breaks ties in created_at, as the ordering does.
@@ -245,3 +256,48 @@ class EnquiryNote(models.Model):
     def __str__(self) -> str:
         # No note text here: __str__ is written to the admin's history.
         return f"note {self.pk}" if self.pk else "new note"
+
+
+class EnquiryAccess(models.Model):
+    """One entry of the access trail: a staff member read, searched, exported, corrected or deleted
+    enquiries. Written by contact.services.access_record, never changed or deleted in the admin
+    (only superusers see it there). It names enquiries by reference and says what was searched
+    for; it never holds what a patient wrote."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed an enquiry"
+        LIST = "list", "Listed enquiries with a search or filter"
+        EXPORT = "export", "Exported enquiries"
+        DELETE = "delete", "Deleted enquiries"
+        DATA_REQUEST_LIST = "request_list", "Data request: listed a patient's enquiries"
+        DATA_REQUEST_EXPORT = "request_export", "Data request: exported a patient's enquiries"
+        DATA_REQUEST_CORRECT = "request_correct", "Data request: corrected contact details"
+        DATA_REQUEST_DELETE = "request_delete", "Data request: deleted a patient's enquiries"
+
+    at = models.DateTimeField("when", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    username = models.CharField(
+        "who", max_length=150, help_text="The staff member's user name (kept if the account is removed)."
+    )
+    action = models.CharField(max_length=16, choices=Action)
+    references = models.TextField(
+        blank=True, help_text="The references of the enquiries concerned, comma-separated."
+    )
+    count = models.PositiveIntegerField(default=0, help_text="How many enquiries it concerned.")
+    query = models.CharField(
+        "search or filter",
+        max_length=500,
+        blank=True,
+        help_text="What was searched for or filtered on, or which details were corrected.",
+    )
+
+    class Meta:
+        verbose_name = "access trail entry"
+        verbose_name_plural = "access trail"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["username", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.get_action_display().lower()} ({self.count})"

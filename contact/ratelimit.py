@@ -1,16 +1,24 @@
 """
 A limit on how many enquiries one client may send in a time window.
 
-Counted in the configured cache (Redis when set, so every gunicorn worker and machine shares one
-count; per-process memory otherwise). A fixed window: the first submission starts it and the
-count expires with it. Only the client's address is used, and only as a hash in the cache key.
+Each client address has CONTACT_RATE_LIMIT places, each taken by one submission for
+CONTACT_RATE_LIMIT_WINDOW seconds: at most that many submissions in any window, and a refused
+client is told (Retry-After) when its oldest place frees up. A place is taken with the cache's
+`add`, which only one caller can win for a key, so two workers or threads counting the same client
+at once never both take the same place (a read-then-write count could lose one).
+
+The places live in the cache named by CONTACT_RATE_LIMIT_CACHE: Redis when configured (one count
+for every worker and machine), otherwise the database cache (one count for every worker using the
+same database). Only the client's address is used, and only as a hash in the cache key.
 """
 
 import hashlib
 import ipaddress
+import math
+import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 
 KEY_PREFIX = "contact:rate:"
@@ -39,14 +47,17 @@ def _bucket(ip: str) -> str:
     return str(address)
 
 
-def rate_limit_hit(request: HttpRequest) -> bool:
-    """Count one submission from this client; True when that goes over CONTACT_RATE_LIMIT."""
+def rate_limit_take(request: HttpRequest) -> int:
+    """Take one of this client's places for an enquiry. Returns 0 when one was free, otherwise
+    the number of seconds until the first place frees up (the 429's Retry-After)."""
+    cache = caches[settings.CONTACT_RATE_LIMIT_CACHE]
     key = KEY_PREFIX + hashlib.sha256(_bucket(client_ip(request)).encode()).hexdigest()[:32]
     window = settings.CONTACT_RATE_LIMIT_WINDOW
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window ran out between add() and incr()
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > settings.CONTACT_RATE_LIMIT
+    now = time.time()
+    places = [f"{key}:{number}" for number in range(settings.CONTACT_RATE_LIMIT)]
+    for place in places:
+        # The value is when the place frees up again, for Retry-After.
+        if cache.add(place, now + window, timeout=window):
+            return 0
+    frees_at = [value for value in cache.get_many(places).values() if isinstance(value, int | float)]
+    return max(1, math.ceil(min(frees_at, default=now + window) - now))

@@ -33,7 +33,12 @@ from django.utils import timezone
 
 from conditions.models import Condition
 from contact.models import MAIL_OWED, Enquiry, Mail, MailFields, MailStatus
-from contact.notifications import ENQUIRY_FIELDS, SENDERS
+from contact.notifications import (
+    ACKNOWLEDGEMENTS_PER_ADDRESS,
+    ENQUIRY_FIELDS,
+    SENDERS,
+    acknowledgements_exhausted,
+)
 from contact.references import new_reference
 from contact.tasks import send_enquiry_mails
 
@@ -77,6 +82,7 @@ def enquiry_submit(
         message=message,
         calculator_result=calculator_result,
         consent_at=timezone.now(),
+        privacy_notice_version=settings.PRIVACY_NOTICE_VERSION,
         acknowledgement_mail=Enquiry.MailStatus.PENDING if email else Enquiry.MailStatus.NOT_NEEDED,
     )
     for _ in range(REFERENCE_ATTEMPTS):
@@ -144,6 +150,14 @@ def enquiry_mail_send(*, enquiry_id: int, mail: Mail) -> str:
         return "not owed"
     enquiry = Enquiry.objects.only(*ENQUIRY_FIELDS, fields.attempts).filter(pk=enquiry_id).first()
     if enquiry is None:  # deleted (retention, or by a superuser) just after the claim
+        return "not owed"
+    if mail == Mail.ACKNOWLEDGEMENT and acknowledgements_exhausted(enquiry):
+        Enquiry.objects.filter(pk=enquiry_id).update(**{fields.status: MailStatus.NOT_NEEDED})
+        logger.info(
+            "enquiry %s: no acknowledgement, its address had %d today",
+            enquiry.reference,
+            ACKNOWLEDGEMENTS_PER_ADDRESS,
+        )
         return "not owed"
     try:
         SENDERS[mail](enquiry=enquiry)

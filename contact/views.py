@@ -14,7 +14,7 @@ from conditions.models import PublishedVersion
 from contact.calculator import describe_result
 from contact.forms import HONEYPOT_FIELD, EnquiryForm
 from contact.models import Enquiry
-from contact.ratelimit import rate_limit_hit
+from contact.ratelimit import rate_limit_take
 from contact.references import new_reference
 from contact.services import enquiry_submit
 
@@ -104,7 +104,7 @@ def _enquiry_post(request: HtmxHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_form(request, form)
     data = form.cleaned_data
-    if rate_limit_hit(request):
+    if wait := rate_limit_take(request):
         # The same form again (double click, back-and-resend) is never refused: it was counted,
         # but it finds the enquiry it already made. Looked up only here, so that an ordinary
         # enquiry costs no query for it (enquiry_submit finds a re-sent form by itself).
@@ -114,7 +114,9 @@ def _enquiry_post(request: HtmxHttpRequest) -> HttpResponse:
         if existing:
             return _to_thanks(request, existing[0])
         logger.warning("enquiry form: rate limit reached")
-        return _render_form(request, form, rate_limited=True, status=429)
+        response = _render_form(request, form, rate_limited=True, status=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     enquiry = enquiry_submit(
         submission_id=data["submission_id"],
         name=data["name"],

@@ -35,6 +35,12 @@ def test_privacy_notice_explains_pdpa_collection_purpose_retention_and_contact(c
         assertContains(response, heading)
 
 
+def test_privacy_notice_names_its_version_the_one_enquiries_record(client, settings):
+    response = client.get(reverse("privacy"))
+    assertContains(response, f"version {settings.PRIVACY_NOTICE_VERSION} of this notice")
+    assertContains(response, "code from their phone")
+
+
 def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
     response = client.get(reverse("robots"))
     assert response.status_code == 200

@@ -11,6 +11,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from contact.models import COORDINATORS_GROUP, Enquiry
+from tests.conftest import staff_login
 from tests.contact.conftest import make_enquiry, make_staff, valid_post
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +126,7 @@ def test_only_coordinators_and_site_administrators_can_read_enquiries(client):
     }
     statuses = {}
     for name, user in readers.items():
-        client.force_login(user)
+        staff_login(client, user)
         statuses[name] = client.get(url).status_code
     assert statuses == {"coordinator": 200, "administrator": 200, "editor": 403}
     html = notice(client)

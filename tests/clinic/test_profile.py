@@ -8,6 +8,7 @@ from pytest_django.asserts import assertContains
 
 from clinic.models import ClinicProfile
 from conditions.models import Condition
+from tests.conftest import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def test_profile_is_read_from_the_cache_after_the_first_request(client, seeded, 
 
 def test_editing_the_profile_in_the_admin_shows_on_the_site_at_once(client, seeded):
     admin = User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1")
-    client.force_login(admin)
+    staff_login(client, admin)
     client.get(reverse("home"))  # warm the cache with the old details
     url = reverse("admin:clinic_clinicprofile_change", args=[1])
     form = {
@@ -67,7 +68,7 @@ def test_editing_the_profile_in_the_admin_shows_on_the_site_at_once(client, seed
 
 def test_admin_allows_no_second_profile_and_no_deletion(client, seeded):
     admin = User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1")
-    client.force_login(admin)
+    staff_login(client, admin)
     assert client.get(reverse("admin:clinic_clinicprofile_add")).status_code == 403
     assert client.get(reverse("admin:clinic_clinicprofile_delete", args=[1])).status_code == 403
 
@@ -133,7 +134,7 @@ def test_a_cached_profile_from_before_a_new_field_is_read_again(seeded, django_a
 
 def test_admin_warns_staff_which_public_details_are_empty(client, seeded):
     admin = User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1")
-    client.force_login(admin)
+    staff_login(client, admin)
     url = reverse("admin:clinic_clinicprofile_change", args=[1])
     response = client.get(url)
     assertContains(
@@ -152,7 +153,7 @@ def test_admin_says_nothing_when_every_public_detail_is_filled_in(client, seeded
         map_url="https://maps.example.org/?q=clinic",
     )
     admin = User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1")
-    client.force_login(admin)
+    staff_login(client, admin)
     response = client.get(reverse("admin:clinic_clinicprofile_change", args=[1]))
     assert response.status_code == 200
     assert "Patients do not see" not in response.content.decode()
@@ -161,7 +162,7 @@ def test_admin_says_nothing_when_every_public_detail_is_filled_in(client, seeded
 
 def test_the_map_link_must_be_https(client, seeded):
     admin = User.objects.create_superuser("boss", "boss@example.sg", "a-long-pass-phrase-1")
-    client.force_login(admin)
+    staff_login(client, admin)
     form = {"name": "Neuro Asia Care", "phone": "+65 6592 6871", "reply_time": "soon"}
     url = reverse("admin:clinic_clinicprofile_change", args=[1])
     response = client.post(url, {**form, "map_url": "http://maps.example.org/"})

@@ -60,3 +60,34 @@ def test_pages_without_forms_set_no_cookie_and_do_not_vary_by_visitor(client):
     response = client.get(reverse("home"))
     assert response.cookies == {}
     assert "Cookie" not in response.headers.get("Vary", "")
+
+
+def test_every_response_denies_camera_microphone_location_and_the_rest(client, settings):
+    for url in [reverse("home"), reverse("contact:form"), reverse("admin:login"), "/no-such-page/"]:
+        policy = client.get(url).headers["Permissions-Policy"]
+        features = dict(part.strip().split("=", 1) for part in policy.split(","))
+        for feature in ["camera", "microphone", "geolocation", "payment", "usb", "fullscreen"]:
+            assert features[feature] == "()", (url, feature)
+        assert set(features.values()) == {"()"}  # nothing allowed, to anyone
+
+
+def test_a_proxy_in_front_with_no_trusted_proxy_count_is_reported_once(client, settings, caplog):
+    from clinic.middleware import ForwardedForWarningMiddleware
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    ForwardedForWarningMiddleware.warned = False
+    client.get(reverse("home"))
+    assert "DJANGO_TRUSTED_PROXY_COUNT" not in caplog.text  # no proxy: nothing to say
+    client.get(reverse("home"), headers={"X-Forwarded-For": "203.0.113.9"})
+    client.get(reverse("home"), headers={"X-Forwarded-For": "203.0.113.10"})
+    warnings = [r for r in caplog.records if "DJANGO_TRUSTED_PROXY_COUNT" in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].levelname == "WARNING"
+
+
+def test_with_the_proxy_count_set_there_is_no_warning(client, settings, caplog):
+    from clinic.middleware import ForwardedForWarningMiddleware
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    ForwardedForWarningMiddleware.warned = False
+    client.get(reverse("home"), headers={"X-Forwarded-For": "203.0.113.9"})
+    assert "DJANGO_TRUSTED_PROXY_COUNT" not in caplog.text

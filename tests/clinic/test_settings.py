@@ -120,7 +120,8 @@ def test_environment_overrides_database_cache_hosts_and_mail():
     )
     assert values["ALLOWED_HOSTS"] == ["a.example.sg", "b.example.sg"]
     assert values["ENGINE"] == "django.db.backends.postgresql"
-    assert values["DB_OPTIONS"] == {}
+    # A pool per worker shared by its threads, instead of a connection kept by every thread.
+    assert values["DB_OPTIONS"]["pool"]["max_size"] == 8
     assert values["CACHE"] == "clinic.cache.ResilientRedisCache"
     assert values["CACHE_LOCATION"] == "redis://127.0.0.1:6379/3"
     assert values["MAILER"] == "django.core.mail.backends.smtp.EmailBackend"

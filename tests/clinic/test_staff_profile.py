@@ -9,6 +9,7 @@ from pytest_django.asserts import assertContains
 
 from clinic.models import StaffProfile
 from tests.conditions.factory import make_reviewer
+from tests.conftest import staff_login
 from tests.hardening.formdata import form_values
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_a_superuser_gives_a_reviewer_the_name_and_role_patients_see():
     reviewer = make_reviewer("newcomer", profile=False)
     admin = Client()
-    admin.force_login(User.objects.create_superuser("boss", password=None, email="boss@clinic.example.sg"))
+    staff_login(admin, User.objects.create_superuser("boss", password=None, email="boss@clinic.example.sg"))
     url = reverse("admin:auth_user_change", args=[reviewer.pk])
     page = admin.get(url)
     assertContains(page, "needed to sign off articles")

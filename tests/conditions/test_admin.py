@@ -24,6 +24,7 @@ from tests.conditions.factory import (
     png_bytes,
     publish_version,
 )
+from tests.conftest import staff_login
 from tests.hardening.formdata import form_values
 
 pytestmark = pytest.mark.django_db
@@ -241,7 +242,7 @@ def test_the_live_preview_refuses_what_is_not_a_markdown_text_of_the_form(editor
 
 def test_the_preview_is_for_staff_who_may_edit_articles(client):
     assert client.post(PREVIEW, {"sections-0-body": "x"}).status_code == 302  # to the sign-in page
-    client.force_login(make_staff("coordinator", "Coordinators"))
+    staff_login(client, make_staff("coordinator", "Coordinators"))
     assert client.post(PREVIEW, {"sections-0-body": "x"}).status_code == 403
 
 

@@ -133,7 +133,7 @@ def signed_result(**answers) -> str:
 
 
 def make_staff(username: str, *, groups=(), permissions=None) -> User:
-    # No password (tests sign in with force_login): hashing one is slow on purpose.
+    # No password (tests sign in with staff_login): hashing one is slow on purpose.
     user = User.objects.create_user(username=username, password=None, is_staff=True)
     for name in groups:
         user.groups.add(Group.objects.get(name=name))

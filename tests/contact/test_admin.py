@@ -21,6 +21,7 @@ from contact.export import phone_cell
 from contact.models import COORDINATORS_GROUP, Enquiry, EnquiryNote
 from grading.forms import answer_summary
 from grading.handoff import result_from_answers
+from tests.conftest import staff_login
 from tests.contact.conftest import ANSWERS, make_condition, make_enquiry, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +72,7 @@ def test_the_coordinators_group_may_handle_enquiries_and_nothing_else():
         ("contact", "view_enquiry"),
         ("contact", "change_enquiry"),
         ("contact", "export_enquiry"),
+        ("contact", "answer_data_request"),  # PDPA: export, correct, delete one patient's enquiries
         ("contact", "add_enquirynote"),
         ("contact", "view_enquirynote"),
     }
@@ -81,7 +83,7 @@ def test_a_coordinator_sees_the_list_and_everything_the_patient_sent(client, coo
         condition=make_condition(),
         calculator_result={"smc_grade": 2, "smc_roman": "II", "jankovic_total": 5, "date": "2026-11-21"},
     )
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     assertContains(client.get(CHANGELIST), enquiry.reference)
     page = client.get(change_url(enquiry))
     assert page.status_code == 200
@@ -102,7 +104,7 @@ def test_a_coordinator_sees_a_sent_result_with_its_date_the_answers_in_words_and
     worked_out = datetime.date(2026, 10, 2)
     result = result_from_answers(ANSWERS, date=worked_out)
     enquiry = make_enquiry(calculator_result=result.as_data())
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     page = client.get(change_url(enquiry))
     html = page.content.decode()
     assertContains(page, "Worked out with the calculator on 2 October 2026.")
@@ -125,14 +127,14 @@ def test_a_stored_result_from_before_the_agreement_rules_still_shows_without_a_l
         "frequency": 0,
     }
     enquiry = make_enquiry(calculator_result=data)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     page = client.get(change_url(enquiry))
     assertContains(page, "Worked out with the calculator on 5 January 2026.")
     assertNotContains(page, "Open the result page the patient saw")
 
 
 def test_a_coordinator_sees_nothing_else_in_the_admin(client, coordinator):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     index = client.get(reverse("admin:index"))
     assertContains(index, CHANGELIST)
     assertNotContains(index, reverse("admin:auth_user_changelist"))
@@ -142,7 +144,7 @@ def test_a_coordinator_sees_nothing_else_in_the_admin(client, coordinator):
 
 def test_an_editor_cannot_see_enquiries_at_all(client, editor):
     enquiry = make_enquiry()
-    client.force_login(editor)
+    staff_login(client, editor)
     assertNotContains(client.get(reverse("admin:index")), CHANGELIST)
     for url in every_enquiry_url(enquiry):
         assert client.get(url).status_code == 403, url
@@ -153,7 +155,7 @@ def test_an_editor_cannot_see_enquiries_at_all(client, editor):
 
 def test_other_staff_cannot_see_enquiries(client):
     enquiry = make_enquiry()
-    client.force_login(make_staff("receptionist"))
+    staff_login(client, make_staff("receptionist"))
     for url in every_enquiry_url(enquiry):
         assert client.get(url).status_code == 403, url
 
@@ -176,7 +178,7 @@ def test_nobody_can_add_an_enquiry_in_the_admin(admin_client):
 
 def test_a_coordinator_can_assign_and_close_but_never_change_what_the_patient_wrote(client, coordinator):
     enquiry = make_enquiry()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     crafted = change_post(
         enquiry,
         status="closed",
@@ -209,7 +211,7 @@ def test_a_coordinator_can_assign_and_close_but_never_change_what_the_patient_wr
 
 def test_only_coordinators_can_be_assigned(client, coordinator, editor):
     enquiry = make_enquiry()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     page = client.get(change_url(enquiry)).content.decode()
     assert f'<option value="{coordinator.pk}">' in page
     assert f'<option value="{editor.pk}">' not in page
@@ -221,7 +223,7 @@ def test_only_coordinators_can_be_assigned(client, coordinator, editor):
 
 def test_notes_are_added_with_author_and_time_and_never_changed_or_deleted(client, coordinator):
     enquiry = make_enquiry()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = client.post(
         change_url(enquiry), change_post(enquiry, **{"notes-0-text": "Called, no answer."})
     )
@@ -256,7 +258,7 @@ def test_the_list_shows_who_wrote_about_what_and_the_first_words_only(client, co
         message="My right eyelid has been twitching since March and now my cheek moves too. "
         "The private ending of this long message stays on its own page.",
     )
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     html = client.get(CHANGELIST).content.decode()
     assert html.index(newer.reference) < html.index(older.reference)  # newest first
     assert "Lim Wei" in html and "Tan Mei Ling" in html
@@ -271,7 +273,7 @@ def test_the_list_shows_who_wrote_about_what_and_the_first_words_only(client, co
 def test_the_list_reads_no_article_and_no_whole_message(client, coordinator):
     """A condition row also holds its article; the list needs only the name."""
     make_enquiry(condition=make_condition(), message="A message " * 200)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(CHANGELIST).status_code == 200
     (page_query,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(PAGE_QUERY)]
@@ -285,7 +287,7 @@ def test_the_list_runs_no_distinct_and_the_same_queries_however_many_enquiries(
     client, coordinator, django_assert_max_num_queries
 ):
     condition = make_condition()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
 
     def list_queries() -> list[str]:
         with CaptureQueriesContext(connection) as queries:
@@ -329,7 +331,7 @@ def test_the_list_runs_no_distinct_and_the_same_queries_however_many_enquiries(
 def test_coordinators_can_search_by_reference_name_email_and_phone(client, coordinator, term):
     wanted = make_enquiry()
     other = make_enquiry(name="Lim Wei", email="wei@example.com", phone="+6588887777")
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     term = {
         "REF": wanted.reference,
         "REF lower": wanted.reference.lower(),
@@ -343,7 +345,7 @@ def test_coordinators_can_search_by_reference_name_email_and_phone(client, coord
 
 def test_a_reference_search_looks_up_the_reference_and_nothing_else(client, coordinator):
     wanted = make_enquiry()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     with CaptureQueriesContext(connection) as queries:
         assertContains(client.get(CHANGELIST, {"q": wanted.reference.lower()}), wanted.name)
     searches = [q["sql"] for q in queries.captured_queries if q["sql"].startswith((PAGE_QUERY, COUNT_QUERY))]
@@ -354,7 +356,7 @@ def test_a_reference_search_looks_up_the_reference_and_nothing_else(client, coor
 @pytest.mark.parametrize("term", ["Jonathan", "Jonathan Koh 2", "koh 2nd"])
 def test_a_name_of_eight_letters_is_not_taken_for_a_reference(client, coordinator, term):
     wanted = make_enquiry(name="Jonathan Koh 2nd")
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     assertContains(client.get(CHANGELIST, {"q": term}), wanted.reference)
 
 
@@ -364,7 +366,7 @@ def test_coordinators_can_filter_by_status_assignee_condition_date_and_mail(clie
         status=Enquiry.Status.WAITING, assignee=coordinator, condition=condition, coordinator_mail="failed"
     )
     other = make_enquiry(coordinator_mail="sent", acknowledgement_mail="sent")
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     for params in [
         {"status__exact": "waiting"},
         {"assignee": coordinator.pk},
@@ -389,7 +391,7 @@ def test_coordinators_can_filter_by_status_assignee_condition_date_and_mail(clie
 @pytest.mark.parametrize("params", [{"assignee": "x"}, {"condition": "'; --"}, {"mail": "nonsense"}])
 def test_a_filter_value_that_makes_no_sense_is_ignored(client, coordinator, params):
     enquiry = make_enquiry()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     assertContains(client.get(CHANGELIST, params), enquiry.reference)
 
 
@@ -398,7 +400,7 @@ def test_the_condition_filter_offers_only_conditions_with_open_enquiries(client,
     closed_about = make_condition()
     make_enquiry(condition=open_about, status=Enquiry.Status.IN_PROGRESS)
     make_enquiry(condition=closed_about, status=Enquiry.Status.CLOSED)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     html = client.get(CHANGELIST).content.decode()
     assert f"?condition={open_about.pk}" in html
     assert f"?condition={closed_about.pk}" not in html
@@ -408,7 +410,7 @@ def test_the_assignee_filter_offers_me_nobody_and_the_coordinators(client, coord
     colleague = make_staff("colleague", groups=[COORDINATORS_GROUP])
     colleague.first_name, colleague.last_name = "Siti", "Rahman"
     colleague.save()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     html = client.get(CHANGELIST).content.decode()
     for choice in ["?assignee=me", "?assignee=nobody", f"?assignee={colleague.pk}", "Siti Rahman"]:
         assert choice in html
@@ -424,7 +426,7 @@ def take_url(enquiry: Enquiry) -> str:
 
 def test_a_coordinator_takes_an_enquiry_from_the_list_in_one_click(client, coordinator):
     enquiry = make_enquiry()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     html = client.get(CHANGELIST).content.decode()
     # The "Take" button posts the list's own form (which carries the CSRF token) to take_url.
     assert f'formaction="{take_url(enquiry)}"' in html
@@ -442,7 +444,7 @@ def test_a_coordinator_takes_an_enquiry_from_the_list_in_one_click(client, coord
 
 def test_the_enquiry_page_has_an_assign_to_me_button(client, coordinator):
     enquiry = make_enquiry()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     html = client.get(change_url(enquiry)).content.decode()
     form = re.search(rf'<form method="post" action="{take_url(enquiry)}"[^>]*>(.*?)</form>', html, re.S)
     assert form and 'name="csrfmiddlewaretoken"' in form.group(1) and "Assign to me" in form.group(1)
@@ -451,7 +453,7 @@ def test_the_enquiry_page_has_an_assign_to_me_button(client, coordinator):
 def test_taking_needs_a_post_with_the_csrf_token(coordinator):
     enquiry = make_enquiry()
     client = Client(enforce_csrf_checks=True)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     assert client.get(take_url(enquiry)).status_code == 405
     assert client.post(take_url(enquiry)).status_code == 403
     enquiry.refresh_from_db()
@@ -461,7 +463,7 @@ def test_taking_needs_a_post_with_the_csrf_token(coordinator):
 def test_an_enquiry_someone_else_has_is_not_taken_over_by_a_click(client, coordinator):
     colleague = make_staff("colleague", groups=[COORDINATORS_GROUP])
     enquiry = make_enquiry(assignee=colleague)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = client.post(take_url(enquiry), follow=True)
     assertContains(response, "is already assigned to colleague")
     enquiry.refresh_from_db()
@@ -482,7 +484,7 @@ def test_only_coordinators_can_take_enquiries(client, admin_client, editor):
 def test_selected_enquiries_can_be_assigned_to_me_at_once(client, coordinator):
     colleague = make_staff("colleague", groups=[COORDINATORS_GROUP])
     free, theirs = make_enquiry(), make_enquiry(assignee=colleague)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     data = {"action": "assign_to_me", "_selected_action": [str(free.pk), str(theirs.pk)], "index": "0"}
     response = client.post(CHANGELIST, data, follow=True)
     assertContains(response, "1 enquiries assigned to you. 1 already had another coordinator")
@@ -496,7 +498,7 @@ def test_selected_enquiries_can_be_assigned_to_me_at_once(client, coordinator):
 
 def test_phone_and_email_are_links_on_the_enquiry_page(client, coordinator):
     enquiry = make_enquiry()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     page = client.get(change_url(enquiry))
     assertContains(page, '<a href="mailto:mei.ling@example.com">mei.ling@example.com</a>', html=True)
     assertContains(page, '<a href="tel:+6591234567">+6591234567</a>', html=True)
@@ -511,7 +513,7 @@ def test_the_enquiry_page_shows_each_mails_status_attempts_and_error(client, coo
         acknowledgement_mail_error="SMTPRecipientsRefused: mailbox full",
         acknowledgement_mail_tried_at=timezone.now(),
     )
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     html = client.get(change_url(enquiry)).content.decode()
     rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", html, re.S)
     coordinator_row, acknowledgement_row = rows[-2:]
@@ -525,7 +527,7 @@ def test_the_admin_home_says_how_many_new_enquiries_nobody_has_taken(client, coo
     make_enquiry()
     make_enquiry(assignee=coordinator)
     make_enquiry(status=Enquiry.Status.IN_PROGRESS)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     html = client.get(reverse("admin:index")).content.decode()
     link = re.search(r'<a href="([^"]+)"><strong>2</strong> new enquiries assigned to nobody</a>', html)
     assert link
@@ -553,7 +555,7 @@ def export(client, *enquiries):
 def test_coordinators_can_export_selected_enquiries_as_csv(client, coordinator):
     first = make_enquiry(condition=make_condition())
     second = make_enquiry(name='=HYPERLINK("http://evil")', email="", preferred_contact="phone")
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = export(client, first, second)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -586,7 +588,7 @@ def test_exporting_needs_the_export_permission(client):
             content_type__app_label="contact", codename__in=["view_enquiry", "change_enquiry"]
         ),
     )
-    client.force_login(viewer)
+    staff_login(client, viewer)
     assertNotContains(client.get(CHANGELIST), "export_csv")
     assertNotContains(client.get(CHANGELIST), EXPORT)
     response = export(client, enquiry)
@@ -602,7 +604,7 @@ def test_everything_a_filter_matches_is_exported_with_one_history_entry(client, 
     waiting = [make_enquiry(status=Enquiry.Status.WAITING, name="Tan Ah Kow") for _ in range(3)]
     make_enquiry(status=Enquiry.Status.CLOSED, name="Tan Ah Kow")
     make_enquiry(status=Enquiry.Status.WAITING, name="Lim Wei")
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     query = "?status__exact=waiting&q=Tan+Ah"
     page = client.get(CHANGELIST + query).content.decode()
     button = re.search(r'<form method="post" action="([^"]+)" class="enquiry-export">', page)
@@ -621,7 +623,7 @@ def test_everything_a_filter_matches_is_exported_with_one_history_entry(client, 
 
 def test_an_export_address_that_makes_no_sense_goes_back_to_the_list(client, coordinator):
     make_enquiry()
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = client.post(EXPORT + "?created_at__gte=yesterday")
     assert response.status_code == 302 and response["Location"].startswith(CHANGELIST)
     assert not LogEntry.objects.exists()
@@ -631,7 +633,7 @@ def test_exporting_a_thousand_enquiries_needs_no_selection_and_no_thousand_field
     """Django refuses a POST of more than 1,000 fields: ticking 1,000 rows could never work, so
     the list exports its filter instead, and "select all" sends no list of ids either."""
     Enquiry.objects.bulk_create(bulk_enquiries(1000))
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     assert len(csv_rows(client.post(EXPORT))) == 1001
     everything = {"action": "export_csv", "select_across": "1", "index": "0", "_selected_action": ["1"]}
     assert len(csv_rows(client.post(CHANGELIST, everything))) == 1001
@@ -657,7 +659,7 @@ def test_an_export_streams_in_constant_memory(client, coordinator):
             tracemalloc.stop()
         return size, peak
 
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     Enquiry.objects.bulk_create(bulk_enquiries(1500))
     small_size, small_peak = export_peak()
     Enquiry.objects.bulk_create(bulk_enquiries(4500, start=1500))

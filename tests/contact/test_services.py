@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from contact import services
 from contact.models import Enquiry, Mail, MailStatus
+from contact.notifications import ACKNOWLEDGEMENTS_PER_ADDRESS
 from contact.services import STUCK_AFTER, enquiry_mail_claim, enquiry_take, notifications_retry
 from tests.contact.conftest import (
     make_condition,
@@ -91,6 +92,35 @@ def test_no_mail_carries_health_details_or_the_message(coordinator_emails, mailo
         for private in ["Secret symptom", "Hemifacial", "hemifacial", "SMC", "+6591234567"]:
             assert private not in text
     assert "Tan Mei Ling" not in mailoutbox[0].subject + mailoutbox[0].body
+
+
+def test_an_address_gets_at_most_three_acknowledgements_a_day(coordinator_emails, mailoutbox):
+    """Anyone can type anyone's address: the site must not be a way to flood an inbox."""
+    enquiries = [submit(email=email) for email in ["victim@example.com", "Victim@Example.com"] * 2]
+    run_worker()
+    acknowledged = [m for m in mailoutbox if m.to != coordinator_emails]
+    assert len(acknowledged) == ACKNOWLEDGEMENTS_PER_ADDRESS == 3
+    assert len(mailoutbox) - len(acknowledged) == 4  # every enquiry still reaches the coordinators
+    last = Enquiry.objects.get(pk=enquiries[-1].pk)
+    assert last.acknowledgement_mail == MailStatus.NOT_NEEDED
+    assert last.coordinator_mail == MailStatus.SENT
+    Enquiry.objects.filter(pk__in=[e.pk for e in enquiries]).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    submit(email="victim@example.com")  # a day later: acknowledged again
+    run_worker()
+    assert ["victim@example.com"] in [m.to for m in mailoutbox[-2:]]
+
+
+def test_the_acknowledgement_holds_the_reference_and_nothing_the_patient_wrote(
+    coordinator_emails, mailoutbox
+):
+    enquiry = submit(name="Tan Mei Ling", message="My left eye twitches.", phone="+6591234567")
+    run_worker()
+    (acknowledgement,) = [m for m in mailoutbox if m.to == ["mei.ling@example.com"]]
+    assert enquiry.reference in acknowledgement.body
+    for private in ["Tan Mei Ling", "left eye", "+6591234567", "9123"]:
+        assert private not in acknowledgement.subject + acknowledgement.body
 
 
 def test_no_acknowledgement_without_an_email_address(coordinator_emails, mailoutbox):

@@ -1,4 +1,6 @@
 import re
+import time
+from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -193,6 +195,18 @@ def test_too_many_enquiries_from_one_address_get_429_and_keep_the_text(client, s
     assert Enquiry.objects.count() == 2
 
 
+def test_a_refused_enquiry_says_when_to_try_again_and_the_places_free_up_one_by_one(client, settings):
+    settings.CONTACT_RATE_LIMIT, settings.CONTACT_RATE_LIMIT_WINDOW = 2, 600
+    now = time.time()
+    with mock.patch("contact.ratelimit.time.time", return_value=now):
+        client.post(FORM_URL, valid_post())
+    with mock.patch("contact.ratelimit.time.time", return_value=now + 100):
+        client.post(FORM_URL, valid_post())
+        refused = client.post(FORM_URL, valid_post())
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "500"  # when the first place frees up
+
+
 def test_a_form_sent_again_after_the_limit_is_reached_still_gets_its_thank_you_page(client, settings):
     settings.CONTACT_RATE_LIMIT = 1
     data = valid_post()
@@ -203,16 +217,20 @@ def test_a_form_sent_again_after_the_limit_is_reached_still_gets_its_thank_you_p
 
 
 def test_sending_an_enquiry_costs_the_database_two_inserts_and_no_read(client, no_mail_here):
-    # The rate limit is in the cache and the thank-you reference in a cookie: the only statements
-    # are the enquiry's insert and its mails' task, in one transaction. No mail is sent here.
+    # The thank-you reference is in a cookie: the enquiry's statements are its insert and its mails'
+    # task, in one transaction. No mail is sent here. Without Redis the rate limit's place is a row
+    # in the shared database cache (its own read and insert, in the cache's table only).
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
         assert client.post(FORM_URL, valid_post()).status_code == 302
-    statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
+    site = [q["sql"] for q in queries.captured_queries if "clinic_shared_cache" not in q["sql"]]
+    statements = [sql.split()[0].upper() for sql in site]
     assert statements.count("INSERT") == 2
     assert "SELECT" not in statements and "UPDATE" not in statements
+    rate_limit = [q["sql"] for q in queries.captured_queries if "clinic_shared_cache" in q["sql"]]
+    assert [sql.split()[0].upper() for sql in rate_limit].count("INSERT") == 1
 
 
 def test_the_rate_limit_is_per_client_address(client, settings):

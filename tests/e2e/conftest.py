@@ -9,6 +9,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 
 # Playwright's sync API keeps an asyncio loop running in the main thread, so Django's ORM refuses
@@ -58,7 +59,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def site(live_server):
-    """The live server's base URL, with the site's initial content loaded."""
+    """The live server's base URL, with the site's initial content loaded and every cache empty:
+    the live server's tests share one database whose cache table (the enquiry rate limit's, without
+    Redis) is not emptied between tests like the model tables."""
+    for cache in caches.all():
+        cache.clear()
     call_command("seed_content", stdout=StringIO())
     return live_server.url
 

@@ -5,11 +5,14 @@ takes and closes an enquiry; an editor cannot open enquiries."""
 
 import importlib
 import re
+from base64 import b32decode
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, expect
 
 from clinic.models import StaffProfile
@@ -48,17 +51,29 @@ def staff_groups(site):
     )
 
 
-def staff(username: str, group: str) -> User:
+def staff(username: str, group: str, *, two_factor: bool | None = None) -> User:
+    """A staff member; coordinators have their authenticator app set up (they must), editors not."""
     user = User.objects.create_user(username, f"{username}@clinic.example.sg", PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name=group))
+    if two_factor if two_factor is not None else group == COORDINATORS.GROUP:
+        TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
     return user
 
 
+def app_code(key: bytes) -> str:
+    """What the person's authenticator app shows now for this key."""
+    return f"{totp(key):06d}"
+
+
 def sign_in(page: Page, site: str, username: str) -> None:
+    """The sign-in form, with the code from the authenticator app when the person has one."""
     page.goto(site + reverse("admin:login"))
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Log in", re.I)).click()
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is not None:
+        page.get_by_label("Code").fill(app_code(device.bin_key))
+    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
@@ -268,3 +283,28 @@ def test_coordinator_sees_a_sent_calculator_result_with_its_date_and_the_same_re
     page.get_by_role("link", name="Open the result page the patient saw").click()
     expect(page.locator(".result__date time")).to_have_text(worked_out)
     expect(page.locator("#result .result__value").first).to_have_text("Grade I")
+
+
+def test_coordinator_sets_up_two_factor_sign_in_and_keeps_recovery_codes(page: Page, site, size, shoot):
+    staff("coord2", COORDINATORS.GROUP, two_factor=False)
+    page.goto(site + reverse("admin:login"))
+    shoot("admin-sign-in")
+    page.get_by_label("Username").fill("coord2")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
+
+    # The password alone leads only to setting up the app.
+    expect(page.get_by_role("heading", name="Set up an authenticator app")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+    shoot("admin-two-factor-setup")
+    key = b32decode(page.locator("code").inner_text().replace(" ", ""))
+    page.get_by_label("Code from the app").fill(app_code(key))
+    page.get_by_role("button", name="Confirm").click()
+
+    expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    shoot("admin-recovery-codes")
+    page.get_by_role("link", name=re.compile("continue to the admin")).click()
+    expect(page.locator("#user-tools")).to_contain_text("Signed in until")
+    page.goto(site + reverse("admin:contact_enquiry_changelist"))
+    expect(page.get_by_role("heading", name=re.compile("enquir", re.I)).first).to_be_visible()

@@ -8,12 +8,12 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.test import Client
 
-from clinic.middleware import MAX_ADDRESS_LENGTH
+from clinic.middleware import MAX_ADDRESS_LENGTH, PUBLIC_BODY_MAX
 from conditions.models import Condition
 from contact.models import COORDINATORS_GROUP
 from tests.conditions.factory import make_condition
+from tests.conftest import BrowserClient, staff_login
 from tests.hardening.live import POSTGRES_ADMIN, LiveSite, manage, site_env, static_files_collected
 
 EDITORS_GROUP = "Editors"  # made by conditions/migrations/0005_editors_group.py
@@ -30,6 +30,16 @@ def refused_address(url: str) -> bool:
     anywhere in the address, or an address longer than gunicorn would accept."""
     path, _, query = url.partition("?")
     return "\x00" in unquote(url) or len(unquote(path)) + len(query) > MAX_ADDRESS_LENGTH
+
+
+def refused_as_too_large(response, data: dict) -> bool:
+    """Whether `data` is larger than any public form takes, and was refused unread with the
+    friendly 413 (clinic.middleware.RequestBodyLimitMiddleware): the catalogue's longest values."""
+    if len(urlencode(data, doseq=True)) <= PUBLIC_BODY_MAX:
+        return False
+    assert response.status_code == 413
+    assert "too much to send" in response.content.decode()
+    return True
 
 
 def assert_not_a_server_error(response, *, what: str = "") -> None:
@@ -54,7 +64,7 @@ def draft(db) -> Condition:
 
 
 def staff_member(username: str, group: str) -> User:
-    # No password (tests sign in with force_login): hashing one is slow on purpose.
+    # No password (tests sign in with staff_login): hashing one is slow on purpose.
     user = User.objects.create_user(username=username, password=None, is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     return user
@@ -75,10 +85,10 @@ def superuser(db) -> User:
     return User.objects.create_superuser("boss", password=None, email="boss@clinic.example.sg")
 
 
-def signed_in(user: User | None) -> Client:
-    client = Client()
+def signed_in(user: User | None) -> BrowserClient:
+    client = BrowserClient()
     if user is not None:
-        client.force_login(user)
+        staff_login(client, user)
     return client
 
 

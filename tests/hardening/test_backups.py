@@ -8,6 +8,7 @@ import subprocess
 import uuid
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 
 from tests.hardening.conftest import drop_postgres_database, postgres_url
@@ -110,3 +111,40 @@ def test_a_backup_never_overwrites_a_file_nor_writes_into_a_missing_folder(db, t
     assert existing.read_text() == "an older backup"
     with pytest.raises(CommandError, match="does not exist"):
         call_command("backup_database", str(tmp_path / "no-such-folder" / "backup.sqlite3"))
+
+
+KEY, OTHER_KEY = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+
+
+@pytest.mark.parametrize("database", ["sqlite_database", "postgres_database"])
+def test_an_encrypted_backup_holds_no_readable_data_and_restores_with_its_key(request, database, tmp_path):
+    if database == "postgres_database" and not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        pytest.skip("pg_dump and pg_restore are not installed (Debian: postgresql-client)")
+    env = site_env(request.getfixturevalue(database), tmp_path / "media", DJANGO_BACKUP_KEY=KEY)
+    original = read_back(env, first=WRITE)
+
+    backup = tmp_path / "backup.enc"
+    assert "encrypted" in manage(env, "backup_database", str(backup))
+    data = backup.read_bytes()
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert not data.startswith((b"SQLite format 3", b"PGDMP"))
+    for secret in [b"Patient 0", b"p1@example.com", "面肌痉挛".encode(), b"Called back"]:
+        assert secret not in data
+
+    # The wrong key: refused, and nothing written.
+    wrong = site_env("sqlite://:memory:", tmp_path / "media", DJANGO_BACKUP_KEY=OTHER_KEY)
+    with pytest.raises(AssertionError, match="None of the keys"):
+        manage(wrong, "restore_database", str(backup), str(tmp_path / "nope"))
+    assert not (tmp_path / "nope").exists()
+
+    # A new key first, the old one still listed: the old backup restores.
+    keys = site_env("sqlite://:memory:", tmp_path / "media", DJANGO_BACKUP_KEY=f"{OTHER_KEY},{KEY}")
+    plain = tmp_path / ("restored.sqlite3" if database == "sqlite_database" else "restored.dump")
+    assert "decrypted" in manage(keys, "restore_database", str(backup), str(plain))
+    assert stat.S_IMODE(plain.stat().st_mode) == 0o600
+    restored_url = (
+        restore_sqlite(plain, tmp_path)
+        if database == "sqlite_database"
+        else restore_postgresql(plain, request)
+    )
+    assert read_back(site_env(restored_url, tmp_path / "media")) == original

@@ -3,6 +3,7 @@ database made unavailable and brought back, and Redis not there at all."""
 
 import re
 import sqlite3
+import time
 import uuid
 
 import psycopg
@@ -57,6 +58,10 @@ def test_postgresql_outage_gives_the_calm_503_page_and_the_site_recovers_when_it
     finally:
         set_database_open(name, open_=True)
 
+    # The connection pool reconnects on its own within seconds of the database returning.
+    deadline = time.monotonic() + 30
+    while patient.get("/healthz").status != 200 and time.monotonic() < deadline:
+        time.sleep(1)
     assert patient.get("/conditions/").status == 200
     assert patient.get(CONDITION_PAGE).status == 200
     assert patient.get("/healthz").status == 200

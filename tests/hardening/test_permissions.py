@@ -14,11 +14,13 @@ from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.asserts import assertContains, assertNotContains
 
 from clinic.models import ClinicProfile
 from conditions.models import Condition, PublishedVersion, Section
-from contact.models import Enquiry, EnquiryNote
+from contact.models import Enquiry, EnquiryAccess, EnquiryNote
 from contact.tasks import send_enquiry_mails
 from tests.conditions.factory import REVIEWERS, make_condition, make_staff, publish_version
 from tests.contact.conftest import make_enquiry, signed_result
@@ -58,6 +60,12 @@ TABLE = {
     "axes.accessfailurelog": LOGS,
     # The task queue (django-tasks-db's own admin, read-only): for the administrator.
     "django_tasks_database.dbtaskresult": {"changelist": {S}, "add": set(), "change": {S}, "delete": set(), "history": {S}},
+    # Staff members' two-factor devices: seen and removed (a lost phone) by superusers, added by nobody
+    # here (each person sets up their own, on their two-factor page).
+    # The access trail: superusers read it; nobody adds, changes or deletes an entry.
+    "contact.enquiryaccess": {"changelist": {S}, "add": set(), "change": {S}, "delete": set(), "history": {S}},
+    "otp_totp.totpdevice": {**ONLY_SUPERUSER, "add": set()},
+    "otp_static.staticdevice": {**ONLY_SUPERUSER, "add": set()},
 }  # fmt: skip
 
 
@@ -67,6 +75,7 @@ def objects(db) -> dict:
     ClinicProfile.defaults().save()
     condition = make_condition()
     Section.objects.create(condition=condition, kind="overview", body="One side of the face twitches.")
+    someone = User.objects.create_user("someone", password=None)
     seen = {
         "user_agent": "test",
         "ip_address": "203.0.113.7",
@@ -77,7 +86,7 @@ def objects(db) -> dict:
         "conditions.condition": condition,
         "contact.enquiry": make_enquiry(condition=condition, calculator_result=None),
         "clinic.clinicprofile": ClinicProfile.objects.get(),
-        "auth.user": User.objects.create_user("someone", password=None),
+        "auth.user": someone,
         "auth.group": Group.objects.get(name="Editors"),
         "axes.accessattempt": AccessAttempt.objects.create(
             username="x", get_data="", post_data="", failures_since_start=1, **seen
@@ -87,6 +96,9 @@ def objects(db) -> dict:
         "django_tasks_database.dbtaskresult": send_enquiry_mails.enqueue(
             enquiry_id=1, mails=["coordinator"]
         ).db_result,
+        "contact.enquiryaccess": EnquiryAccess.objects.create(username="someone", action="view"),
+        "otp_totp.totpdevice": TOTPDevice.objects.create(user=someone, name="Phone"),
+        "otp_static.staticdevice": StaticDevice.objects.create(user=someone, name="Recovery codes"),
     }
 
 

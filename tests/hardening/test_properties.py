@@ -8,13 +8,13 @@ each looks up only the rows it made itself.
 from urllib.parse import quote, unquote
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from contact.models import Enquiry
 from grading.handoff import load_result
+from tests.conftest import BrowserClient
 from tests.contact.conftest import signed_result, valid_post
 from tests.hardening.conftest import address, assert_not_a_server_error, refused_address, signed_in
 
@@ -52,8 +52,8 @@ calculator_posts = st.fixed_dictionaries(
 
 
 @pytest.fixture
-def client_(open_rate_limit) -> Client:
-    return Client()
+def client_(open_rate_limit) -> BrowserClient:
+    return BrowserClient()
 
 
 @PROPERTY

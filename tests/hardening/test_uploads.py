@@ -2,6 +2,7 @@
 on the form, and nothing is left on disk (neither under MEDIA_ROOT nor in the upload temp folder)."""
 
 import os
+import stat
 from io import BytesIO
 
 import pytest
@@ -125,3 +126,22 @@ def test_replacing_a_figure_with_a_bad_file_keeps_the_old_one_and_its_files(uplo
     still_served = signed_in(None).get(figure.sources()["src"])
     assert still_served.status_code == 200
     still_served.close()
+
+
+def test_stored_figures_and_their_folders_are_readable_by_the_owner_only(upload_form, settings):
+    staff, url, data, field = upload_form
+    response = staff.post(
+        url, {**data, field: SimpleUploadedFile("nerve.png", png_bytes(900, 600), "image/png")}
+    )
+    assertRedirects(response, reverse("admin:conditions_condition_changelist"))
+    modes = {}
+    for root, folders, names in os.walk(settings.MEDIA_ROOT):
+        for name in folders + names:
+            modes[os.path.relpath(os.path.join(root, name), settings.MEDIA_ROOT)] = os.stat(
+                os.path.join(root, name)
+            ).st_mode
+    files = {path: stat.S_IMODE(m) for path, m in modes.items() if stat.S_ISREG(m)}
+    folders = {path: stat.S_IMODE(m) for path, m in modes.items() if stat.S_ISDIR(m)}
+    assert len(files) >= 2  # the new figure's master and its renditions
+    assert set(files.values()) == {0o600}, files
+    assert set(folders.values()) == {0o700}, folders

@@ -36,6 +36,11 @@ REDIS_DATABASES = range(15, 7, -1)  # the test claims an empty one, and empties 
 PORTS = range(8240, 8300)
 RATE_LIMIT = 3
 STAFF = ("scaleout-editor", "a-long-pass-phrase-for-tests")
+RECOVERY_CODES = (
+    "from django.contrib.auth.models import User; from staff.twofactor import recovery_codes_new; "
+    f"print(','.join(recovery_codes_new(user=User.objects.get(username='{STAFF[0]}'))))"
+)
+RECOVERY: list[str] = []  # unused recovery codes of the STAFF superuser
 CONDITION = "/conditions/hemifacial-spasm/"
 
 
@@ -122,6 +127,16 @@ def cluster(tmp_path_factory):
             check=True,
             capture_output=True,
         )
+        # A superuser signs in with a second factor: recovery codes, one per sign-in below.
+        made = subprocess.run(
+            [*manage, "shell", "-c", RECOVERY_CODES],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        RECOVERY.extend(made.stdout.split()[-1].split(","))
         # The name and role a sign-off shows: without them the account may not publish.
         profile = (
             "from django.contrib.auth.models import User; from clinic.models import StaffProfile; "
@@ -173,6 +188,7 @@ class Browser:
                 "csrfmiddlewaretoken": csrf_token(page),
                 "username": STAFF[0],
                 "password": STAFF[1],
+                "code": RECOVERY.pop(),
                 "next": "/admin/",
             },
         )

@@ -7,7 +7,8 @@ consistently even while gunicorn workers write to it, and the copy is checked wi
 (`-Fc`), which `pg_restore` reads; pg_dump comes with Debian's postgresql-client package.
 
 The copy holds patients' personal data: it is written with owner-only permissions (0600), under a
-temporary name until it is complete, and it never replaces an existing file.
+temporary name until it is complete, and it never replaces an existing file. With DJANGO_BACKUP_KEY
+set it is encrypted (clinic.backups); `manage.py restore_database` decrypts it again.
 """
 
 import os
@@ -16,8 +17,16 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
+
+from clinic import backups
+
+
+def private_file(path: Path) -> None:
+    """Create `path` empty and readable by its owner only; O_EXCL: never someone else's file."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 class Command(BaseCommand):
@@ -40,9 +49,13 @@ class Command(BaseCommand):
         if not output.parent.is_dir():
             raise CommandError(f"The folder {output.parent} does not exist.")
         connection = connections[database]
+        try:  # a malformed key stops the backup here, before any copying
+            encrypting = backups.keys() is not None
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from None
         partial = output.with_name(f".{output.name}.partial")
-        # Created empty and private before any data goes in; O_EXCL: never someone else's file.
-        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        encrypted = output.with_name(f".{output.name}.encrypted")
+        private_file(partial)  # before any data goes in
         try:
             if connection.vendor == "sqlite":
                 self._back_up_sqlite(connection, partial)
@@ -50,12 +63,19 @@ class Command(BaseCommand):
                 self._back_up_postgresql(connection.settings_dict, partial)
             else:
                 raise CommandError(f"Backups of {connection.vendor} databases are not supported.")
-            os.link(partial, output)  # fails rather than replace a file that appeared meanwhile
+            if encrypting:
+                private_file(encrypted)
+                encrypted.write_bytes(backups.encrypt(partial.read_bytes()))
+            os.link(encrypted if encrypting else partial, output)  # never replaces a file
         finally:
             partial.unlink(missing_ok=True)
+            encrypted.unlink(missing_ok=True)
         size = output.stat().st_size
+        how = "encrypted" if encrypting else "NOT encrypted (set DJANGO_BACKUP_KEY)"
         self.stdout.write(
-            self.style.SUCCESS(f"Backed up the {connection.vendor} database to {output} ({size:,} bytes).")
+            self.style.SUCCESS(
+                f"Backed up the {connection.vendor} database to {output} ({size:,} bytes, {how})."
+            )
         )
 
     def _back_up_sqlite(self, connection, target_path: Path) -> None:
