@@ -45,7 +45,7 @@ def assert_phone_numbers_are_tel_links(page: Page) -> None:
           let found = 0;
           while (walker.nextNode()) {
             const node = walker.currentNode;
-            if (node.parentElement.closest('script, style')) continue;
+            if (node.parentElement.closest('script, style, [hidden]')) continue;  // on screen only
             for (const match of node.textContent.matchAll(re)) {
               found += 1;
               const link = node.parentElement.closest('a[href^="tel:"]');
