@@ -210,10 +210,6 @@ else:
     }
     CONTACT_RATE_LIMIT_CACHE = "shared"
 
-# Finished pages each worker also keeps in its own memory, in front of the cache: their keys name
-# everything they show, so they never go stale (clinic/pagecache.py). A few MB per worker.
-PAGE_MEMORY_SIZE = 128
-
 # The clinic profile is cached for every page. A shared cache (Redis) is cleared on save, so it can
 # be kept until then; a per-process cache is cleared only in the worker that saved, so other workers
 # re-read it after this many seconds (one query per worker per half minute).
