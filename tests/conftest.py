@@ -7,7 +7,6 @@ from django.test.client import MULTIPART_CONTENT
 from django.test.signals import template_rendered
 
 
-
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # The manifest storage needs `collectstatic` first; tests serve static files unhashed.

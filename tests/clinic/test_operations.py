@@ -108,6 +108,8 @@ def test_with_redis_down_pages_are_still_served_and_the_fault_is_logged(client, 
 def test_with_redis_down_the_enquiry_rate_limit_lets_enquiries_through(client, dead_redis, settings):
     settings.CONTACT_RATE_LIMIT = 2
     for number in range(4):
-        response = client.post(reverse("contact:form"), valid_post(message=f"Question {number} about my eye."))
+        response = client.post(
+            reverse("contact:form"), valid_post(message=f"Question {number} about my eye.")
+        )
         assert response.status_code == 302
     assert Enquiry.objects.count() == 4

@@ -117,7 +117,10 @@ def test_the_cached_profile_is_the_saved_one_field_for_field(seeded, django_asse
         cached = ClinicProfile.load()
     for field in ClinicProfile._meta.concrete_fields:
         assert getattr(cached, field.attname) == getattr(saved, field.attname), field.name
-    assert not cached._state.adding  # saving it again updates the one record
+    cached.phone = "+65 6888 0000"
+    cached.full_clean()  # (a copy that thought itself new would fail the unique check)
+    cached.save()  # updates the one record
+    assert list(ClinicProfile.objects.values_list("phone", flat=True)) == ["+65 6888 0000"]
 
 
 def test_a_cached_profile_from_before_a_new_field_is_read_again(seeded, django_assert_num_queries):
