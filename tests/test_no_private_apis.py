@@ -42,9 +42,9 @@ def private_uses(source: str) -> list[str]:
             isinstance(node, ast.Attribute)
             and is_private_name(node.attr)
             and node.attr not in ALLOWED_ATTRIBUTES
+            and not (isinstance(node.value, ast.Name) and node.value.id in OWN_OBJECTS)
         ):
-            if not (isinstance(node.value, ast.Name) and node.value.id in OWN_OBJECTS):
-                found.append(f"{node.lineno}: .{node.attr}")
+            found.append(f"{node.lineno}: .{node.attr}")
     return sorted(set(found), key=lambda use: int(use.split(":")[0]))
 
 
