@@ -12,7 +12,6 @@ import re
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.storage import default_storage
-from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -67,21 +66,24 @@ def condition_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    version = (
+    # What the page shows, in one indexed read: the live version, the conditions it suggests (in
+    # its snapshot) and when the clinic details were last saved. The whole version is read only
+    # to render the page.
+    shown = (
         PublishedVersion.objects.published()
         .filter(slug=slug)
-        .annotate(clinic_changed=ClinicProfile.changed_subquery(), related=F("snapshot__related"))
-        .defer("snapshot")  # read only to render the page (one more query), not for a cached one
+        .values("pk", "snapshot", clinic_changed=ClinicProfile.changed_subquery())
+        .order_by()
         .first()
     )
-    if version is None:
+    if shown is None:
         return _old_address(request, slug)
-    related = _related(version.related or [])
+    related = _related(shown["snapshot"].get("related", []))
     return pagecache.cached_page(
         request,
-        parts=["condition", version.pk, *(shown.pk for shown in related)],
-        clinic_changed=version.clinic_changed,
-        render=lambda: render_article(request, version, related=related),
+        parts=["condition", shown["pk"], *(version.pk for version in related)],
+        clinic_changed=shown["clinic_changed"],
+        render=lambda: render_article(request, PublishedVersion.objects.get(pk=shown["pk"]), related=related),
     )
 
 
