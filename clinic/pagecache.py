@@ -1,6 +1,6 @@
 """
-The one page cache of the public pages that look the same to every visitor: home, the conditions
-list, condition pages and the calculator.
+The one page cache of the public pages that look the same to every visitor: home, condition
+pages, the calculator's questions, and the conditions list and search as they move onto it.
 
 A view calls `cached_page(request, parts=..., render=...)`. The page is kept, as finished HTML in
 Django's cache, under a key that names everything it shows:
@@ -11,7 +11,9 @@ Django's cache, under a key that names everything it shows:
 - the clinic details (header, footer, phone numbers): when they were last saved
   (`ClinicProfile.updated_at`), read from the database on every request, by the view's own query
   (`ClinicProfile.changed_subquery()`) or, when it has none, here (one query);
-- the page's address (scheme, host, path) and whether htmx asked for a fragment of it;
+- the page's address (scheme, host, path) and whether htmx asked for a fragment of it (not the
+  query string, so tracking parameters cannot fill the cache: a page that depends on one, such as
+  a search, names it in `parts`);
 - this build: the templates, the static files' hashed names and the settings that shape a page.
 
 So the key changes with every content change on every worker and server at once, and a page kept
