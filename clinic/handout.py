@@ -10,6 +10,8 @@ set, so every visitor's copy names the same host; otherwise on the host the requ
 which ALLOWED_HOSTS has already checked.
 """
 
+import functools
+
 import segno
 from django.conf import settings
 from django.http import HttpRequest
@@ -24,6 +26,7 @@ def page_address(request: HttpRequest, path: str = "") -> str:
     return request.build_absolute_uri(path)
 
 
+@functools.lru_cache(maxsize=256)
 def qr_svg(address: str) -> SafeString:
     """A QR code of `address` as inline SVG markup.
 
@@ -31,8 +34,10 @@ def qr_svg(address: str) -> SafeString:
     the CSP's style-src 'self' would block). No width or height: print.css sizes it. Error
     correction level L (segno raises it when that fits in the same size): a result's address is
     long, and fewer, larger modules scan better from a 3 cm printout than more correction does.
-    Making one costs a few milliseconds (segno tries all eight masks); pages are cached, and a
-    result's code is made when its page or htmx result is (see docs/calculator.md).
+    Making one costs 5 to 25 ms (segno tries all eight masks, and a result's address is long),
+    several times the rest of a calculator result, so each process keeps the last 256 it made
+    (a pure function of the address; 2 to 6 KB each). A calculator result's address names its
+    answers and date, so patients who give the same answers on the same day share one.
     """
     try:
         code = segno.make(address, error="l", micro=False)

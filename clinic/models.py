@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.validators import URLValidator
@@ -48,8 +50,8 @@ class ClinicProfile(models.Model):
         default="within two working days",
         help_text="How soon the care coordinator replies to a written enquiry, in plain words.",
     )
-    # Moves on every save: condition pages read it with their lookup (`changed_subquery`), so
-    # they show new details at once on every worker and server, whatever each worker's cache holds.
+    # Moves on every save: cached pages read it from the database on every request (clinic/pagecache.py),
+    # so they show new details at once on every worker and server, whatever each worker's cache holds.
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -88,6 +90,11 @@ class ClinicProfile(models.Model):
     def changed_subquery(cls) -> Subquery:
         """When the profile was last saved, as a subquery to annotate another lookup with."""
         return Subquery(cls.objects.filter(pk=1).values("updated_at"))
+
+    @classmethod
+    def last_changed(cls) -> datetime | None:
+        """When the profile was last saved (None before it ever was): one query."""
+        return cls.objects.filter(pk=1).values_list("updated_at", flat=True).first()
 
     @classmethod
     def load(cls, *, as_of: object = ANY) -> "ClinicProfile":

@@ -1,30 +1,35 @@
 """
-Whole pages rendered once per content version and served from the cache.
+The one page cache of the public pages that look the same to every visitor: home, condition
+pages, the calculator's questions, and the conditions list and search as they move onto it.
 
-Public pages that look the same to every visitor (home, the conditions list, condition pages) are
-kept as finished HTML under a digest of everything they show:
+A view calls `cached_page(request, parts=..., render=...)`. The page is kept, as finished HTML in
+Django's cache, under a key that names everything it shows:
 
-- the content's own version, which the view reads from the database on every request, so several
-  app servers, or workers with their own memory caches, never serve a stale page;
-- the clinic's details (header, footer, phone numbers), from `ClinicProfile.load()`;
-- this build: the templates and the static files' hashed names, so after a deploy no page made by
-  the old templates, or pointing at a stylesheet that no longer exists, is served.
+- `parts`, from the view: what this page shows of the content, as the view read it from the
+  database on this request (for a condition page, the ids of the published versions on it: a
+  new publish is a new id);
+- the clinic details (header, footer, phone numbers): when they were last saved
+  (`ClinicProfile.updated_at`), read from the database on every request, by the view's own query
+  (`ClinicProfile.changed_subquery()`) or, when it has none, here (one query);
+- the page's address (scheme, host, path) and whether htmx asked for a fragment of it (not the
+  query string, so tracking parameters cannot fill the cache: a page that depends on one, such as
+  a search, names it in `parts`);
+- this build: the templates, the static files' hashed names and the settings that shape a page.
 
-The digest is also the page's ETag, so a browser that already has the page gets a 304. Only
-visitors without a session get the shared copy; anyone with one (a signed-in editor, a patient who
-has just written in) gets a fresh render, so nothing personal is ever cached or shown to another.
+So the key changes with every content change on every worker and server at once, and a page kept
+under a key can never be stale: there is nothing to invalidate. The key is also the page's ETag,
+so a browser that already has the page gets a 304.
 
-Because such a key names exactly what its page shows, a page kept under it can never go stale.
-`recall` and `keep` therefore put a small per-process memory (`recent`) in front of the shared
-cache: a hit costs a dictionary lookup instead of unpickling the page from the cache (and, with
-Redis, a network round trip for ~20 KB). Only keys of that kind may be kept there.
+Only what is the same for everyone is kept: a visitor with a session (a signed-in editor, a
+patient who has just written in) gets a fresh render, and a page that rendered anything of the
+visitor's own (`{% csrf_token %}`) is never stored. Per-visitor pages (a calculator result, the
+staff preview) do not use this module at all.
 """
 
 import functools
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -39,85 +44,33 @@ PAGE_SECONDS = 24 * 60 * 60
 KEY_PREFIX = "page:"
 # Browsers may keep a page but must ask (cheaply: 304) before reusing it; shared caches may not.
 CACHE_CONTROL = "private, no-cache"
+UNREAD = object()  # cached_page(clinic_changed=...): the view did not read it
 
 
 @functools.cache
 def build_version() -> str:
-    """A digest of the project's templates and the static files' manifest, made once per process."""
+    """A digest of the project's templates, the static files' manifest and the settings that shape
+    a page, made once per process (a deploy starts new processes)."""
     digest = hashlib.sha256()
     for directory in (Path(d) for template in settings.TEMPLATES for d in template.get("DIRS", [])):
         for path in sorted(directory.rglob("*")):
             if path.is_file():
                 digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes())
     digest.update(str(getattr(staticfiles_storage, "manifest_hash", "")).encode())
+    digest.update(f"{settings.MEDIA_URL}\0{settings.CONTACT_SITE_URL}".encode())
     return digest.hexdigest()[:20]
 
 
-def clinic_version(clinic: ClinicProfile) -> str:
-    """Every detail of the clinic profile, as pages may show any of them."""
-    return "\x1e".join(str(getattr(clinic, field.attname)) for field in ClinicProfile._meta.concrete_fields)
-
-
-def page_version(*parts: object) -> str:
-    """The version of a page: a digest of this build and everything the page shows (128 bits:
-    short cache keys are cheaper to check)."""
-    return hashlib.sha256("\x1f".join([build_version(), *map(str, parts)]).encode()).hexdigest()[:32]
-
-
-class RecentPages:
-    """The pages this process used most recently, by content-addressed key (least recently used
-    ones are dropped first). Safe for threaded workers."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._pages: OrderedDict[str, object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> object | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
-
-    def put(self, key: str, page: object) -> None:
-        if not self.size:
-            return
-        with self._lock:
-            self._pages[key] = page
-            self._pages.move_to_end(key)
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-
-
-# Home, list, condition pages, calculator regions: a few KB to ~25 KB each (settings.PAGE_MEMORY_SIZE).
-recent = RecentPages(settings.PAGE_MEMORY_SIZE)
-
-
-def recall(key: str):
-    """The page kept under a content-addressed `key`: from this process's memory, else from the
-    shared cache (and then remembered here too), else None."""
-    page = recent.get(key)
-    if page is None:
-        page = cache.get(key)
-        if page is not None:
-            recent.put(key, page)
-    return page
-
-
-def keep(key: str, page, timeout: int = PAGE_SECONDS) -> None:
-    """Keep a page under a content-addressed `key`, here and in the shared cache for every worker
-    and server."""
-    recent.put(key, page)
-    cache.set(key, page, timeout)
-
-
-def etag_for(version: str) -> str:
-    return f'W/"{version}"'
+def page_key(request: HttpRequest, *, parts: Iterable[object], clinic_changed: datetime | None) -> str:
+    """The page's version: a digest of everything it shows (128 bits)."""
+    shown = [
+        build_version(),
+        request.build_absolute_uri(request.path),
+        request.headers.get("HX-Request", ""),
+        clinic_changed,
+        *parts,
+    ]
+    return hashlib.sha256("\x1f".join(map(str, shown)).encode()).hexdigest()[:32]
 
 
 def is_shared(request: HttpRequest) -> bool:
@@ -132,26 +85,36 @@ def storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def cached_page(
-    request: HttpRequest, *, parts: Iterable[object], render: Callable[[], HttpResponse]
+    request: HttpRequest,
+    *,
+    parts: Iterable[object],
+    render: Callable[[], HttpResponse],
+    clinic_changed: datetime | object | None = UNREAD,
 ) -> HttpResponse:
     """The page for this version: 304 if the browser has it, else from the cache, else `render()`.
 
-    `parts` must name everything the page shows besides the clinic details and the build, e.g. the
-    page's name, whether it is the htmx fragment, and the content's version.
+    `parts` names what the page shows of the content (see the module docstring). `clinic_changed`
+    is `ClinicProfile.updated_at` when the view's own query read it (`changed_subquery()`), which
+    saves a query; otherwise it is read here.
     """
-    version = page_version(clinic_version(ClinicProfile.load()), *parts)
-    response = get_conditional_response(request, etag=etag_for(version))
+    if clinic_changed is UNREAD:
+        clinic_changed = ClinicProfile.last_changed()
+    version = page_key(request, parts=parts, clinic_changed=clinic_changed)
+    etag = f'W/"{version}"'
+    response = get_conditional_response(request, etag=etag)
     if response is None:
         shared = is_shared(request)
-        body = recall(KEY_PREFIX + version) if shared else None
+        body = cache.get(KEY_PREFIX + version) if shared else None
         if body is not None:
             response = HttpResponse(body)
         else:
+            # The details `render()` shows (the context processor's `clinic`) are the ones in the
+            # key: a worker whose cached copy is older reads them again.
+            ClinicProfile.load(as_of=clinic_changed)
             response = render()
             if shared and storable(request, response):
-                keep(KEY_PREFIX + version, response.content)
+                cache.set(KEY_PREFIX + version, response.content, PAGE_SECONDS)
     if response.status_code in (200, 304):
-        response.headers["ETag"] = etag_for(version)
-        # Browsers may keep the page but must ask (cheaply: 304) before reusing it.
+        response.headers["ETag"] = etag
         response.headers["Cache-Control"] = CACHE_CONTROL
     return response

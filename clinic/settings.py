@@ -186,14 +186,23 @@ CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
 if CACHE_URL:
     CACHES = {
         "default": {
-            # Redis errors degrade to cache misses (logged) instead of failing the request.
-            "BACKEND": "clinic.cache.ResilientRedisCache",
+            # django-redis: one connection pool per process (Django's own backend makes a client
+            # per call), and a dead Redis ignored (below).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "clinic",
-            # A dead or unreachable Redis must cost a request milliseconds, not seconds.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                # A dead or unreachable Redis must cost a request milliseconds, not seconds,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+                # and must not fail it: a read is a miss, a write is skipped, and the error is
+                # logged. Pages are served uncached; the enquiry rate limit lets enquiries through
+                # (docs/operations.md, "Faults").
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CONTACT_RATE_LIMIT_CACHE = "default"
 else:
     CACHES = {
@@ -209,10 +218,6 @@ else:
         },
     }
     CONTACT_RATE_LIMIT_CACHE = "shared"
-
-# Finished pages each worker also keeps in its own memory, in front of the cache: their keys name
-# everything they show, so they never go stale (clinic/pagecache.py). A few MB per worker.
-PAGE_MEMORY_SIZE = 128
 
 # The clinic profile is cached for every page. A shared cache (Redis) is cleared on save, so it can
 # be kept until then; a per-process cache is cleared only in the worker that saved, so other workers

@@ -22,20 +22,18 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    # The same for every visitor: rendered once per change of the clinic details (or deploy). The
-    # structured data names the site's address, so the address is part of the page's version.
-    url = request.build_absolute_uri(reverse("home"))
+    """The same for every visitor: rendered once per change of the clinic details (or deploy)."""
 
     def render_home() -> HttpResponse:
         data = medical_clinic(
             clinic=ClinicProfile.load(),
-            url=url,
+            url=request.build_absolute_uri(reverse("home")),
             logo_url=request.build_absolute_uri(static("img/icon-512.png")),
         )
         json_ld = mark_safe(to_script_json(data))  # noqa: S308 (escaped for <script> by to_script_json)
         return render(request, "clinic/home.html", {"json_ld": json_ld})
 
-    return pagecache.cached_page(request, parts=["home", url], render=render_home)
+    return pagecache.cached_page(request, parts=["home"], render=render_home)
 
 
 @require_safe

@@ -527,8 +527,9 @@ class Figure(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # A new upload is processed; the files of a replaced image stay: published versions may
-        # show them (`manage.py prune_figure_files` removes files nothing refers to).
-        if self.image and not self.image._committed:
+        # show them (`manage.py prune_figure_files` removes files nothing refers to). A stored
+        # file's name is in the figures folder; an upload's is a bare name until it is saved.
+        if self.image and not self.image.name.startswith(f"{FIGURE_DIR}/"):
             self._store_processed_image()
         super().save(*args, **kwargs)
 

@@ -2,24 +2,20 @@
 Public condition pages, read only from published versions (`PublishedVersion.objects.published()`).
 
 A condition page is one indexed read of the live version by its address, plus one read of the
-live versions of the conditions it suggests, rendered from the version's snapshot by the page
-template. Its ETag names what the page shows (the version, the suggested versions, the clinic
-details and the build), so a browser that has the page gets a 304. The staff preview renders an
-unsaved version of the working copy, built by the same function publishing uses, through the same
-template and code (`render_article`).
+live versions of the conditions it suggests, served by the page cache (clinic/pagecache.py) under
+the ids of the versions it shows; only when it is not cached is the version's snapshot read and
+rendered by the page template. The staff preview renders an unsaved version of the working copy,
+built by the same function publishing uses, through the same template and code (`render_article`).
 """
 
-import hashlib
 import re
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -36,8 +32,6 @@ from conditions.snapshots import article_from_snapshot
 from conditions.structured_data import medical_web_page, to_script_json
 
 PAGE_TEMPLATE = "conditions/condition_detail.html"
-# Browsers may keep a page but must ask (cheaply: 304) before reusing it; shared caches may not.
-CACHE_CONTROL = "private, no-cache"
 FIGURE_MAX_AGE = 365 * 24 * 60 * 60
 
 
@@ -72,27 +66,25 @@ def condition_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 def condition_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # The live version, and when the clinic details were last saved: the page shows them (header,
-    # footer), so a worker whose cached copy is older reads them again, and an edit shows at once.
-    version = (
+    # What the page shows, in one indexed read: the live version, the conditions it suggests (in
+    # its snapshot) and when the clinic details were last saved. The whole version is read only
+    # to render the page.
+    shown = (
         PublishedVersion.objects.published()
-        .annotate(clinic_changed=ClinicProfile.changed_subquery())
         .filter(slug=slug)
+        .values("pk", "snapshot", clinic_changed=ClinicProfile.changed_subquery())
+        .order_by()
         .first()
     )
-    if version is None:
+    if shown is None:
         return _old_address(request, slug)
-    related = _related(version.related_ids)
-    clinic = ClinicProfile.load(as_of=version.clinic_changed)
-    etag, changed = _page_version(version, related, clinic)
-    response = get_conditional_response(request, etag=etag, last_modified=int(changed.timestamp()))
-    if response is None:
-        response = render_article(request, version, related=related, clinic=clinic)
-    if response.status_code in (200, 304):
-        response.headers["ETag"] = etag
-        response.headers["Last-Modified"] = http_date(changed.timestamp())
-        response.headers["Cache-Control"] = CACHE_CONTROL
-    return response
+    related = _related(shown["snapshot"].get("related", []))
+    return pagecache.cached_page(
+        request,
+        parts=["condition", shown["pk"], *(version.pk for version in related)],
+        clinic_changed=shown["clinic_changed"],
+        render=lambda: render_article(request, PublishedVersion.objects.get(pk=shown["pk"]), related=related),
+    )
 
 
 @never_cache
@@ -180,19 +172,6 @@ def figure_file(request: HttpRequest, name: str) -> FileResponse:
     return response
 
 
-def _page_version(version: PublishedVersion, related: list[PublishedVersion], clinic: ClinicProfile):
-    """The page's ETag and when it last changed: from the ids of the versions it shows (a new
-    version is a new id), the clinic details in its header and footer, and the build (templates
-    and static file names)."""
-    shown = [version, *related]
-    parts = [pagecache.build_version(), settings.MEDIA_URL, clinic.updated_at, *(v.pk for v in shown)]
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
-    changed = max(v.published_at for v in shown)
-    if clinic.updated_at:
-        changed = max(changed, clinic.updated_at)
-    return f'W/"{digest}"', changed
-
-
 def _related(ids: list[int]) -> list[PublishedVersion]:
     """The live versions of the suggested conditions, by name (drafts and unpublished ones left out)."""
     if not ids:
@@ -200,7 +179,7 @@ def _related(ids: list[int]) -> list[PublishedVersion]:
     return list(
         PublishedVersion.objects.published()
         .filter(condition_id__in=ids)
-        .only("slug", "name", "summary", "published_at")
+        .only("slug", "name", "summary")
         .order_by("name")
     )
 

@@ -220,11 +220,10 @@ class EnquiryAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
-        notes = formset.save(commit=False)
-        for note in notes:
-            if note._state.adding:  # the inline cannot change saved notes anyway
-                note.author = request.user
-                note.save()
+        formset.save(commit=False)
+        for note in formset.new_objects:  # the inline cannot change saved notes anyway
+            note.author = request.user
+            note.save()
         formset.save_m2m()
 
     def get_list_display(self, request: HttpRequest):

@@ -10,6 +10,10 @@ at once never both take the same place (a read-then-write count could lose one).
 The places live in the cache named by CONTACT_RATE_LIMIT_CACHE: Redis when configured (one count
 for every worker and machine), otherwise the database cache (one count for every worker using the
 same database). Only the client's address is used, and only as a hash in the cache key.
+
+While Redis is down the limit fails open: django-redis ignores (and logs) the error and its `add`
+answers None instead of True or False, and the enquiry goes through. Never lose a genuine
+enquiry to an outage of the cache (docs/operations.md, "Faults").
 """
 
 import hashlib
@@ -56,8 +60,8 @@ def rate_limit_take(request: HttpRequest) -> int:
     now = time.time()
     places = [f"{key}:{number}" for number in range(settings.CONTACT_RATE_LIMIT)]
     for place in places:
-        # The value is when the place frees up again, for Retry-After.
-        if cache.add(place, now + window, timeout=window):
+        # The value is when the place frees up again, for Retry-After. None: the cache is down.
+        if cache.add(place, now + window, timeout=window) is not False:
             return 0
     frees_at = [value for value in cache.get_many(places).values() if isinstance(value, int | float)]
     return max(1, math.ceil(min(frees_at, default=now + window) - now))

@@ -5,10 +5,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from clinic import pagecache
 from clinic.handout import page_address
 from clinic.models import ClinicProfile
 from grading.forms import (
@@ -42,7 +44,10 @@ class HtmxHttpRequest(HttpRequest):
 # A result page carries health answers: private keeps shared caches out, no-cache makes the
 # browser revalidate. Not no-store: that would keep the page out of the back-forward cache, so
 # "back" to a re-rendered form would ask to resubmit it. Vary on HX-Request because one URL
-# answers with a page or a fragment.
+# answers with a page or a fragment. No CSRF check: a POST here only works out a result and
+# changes nothing (Django's CSRF protection is for requests with side effects), so the form needs
+# no per-visitor token, sets no cookie, and the page with the questions is cached for everyone.
+@csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 @cache_control(private=True, no_cache=True)
@@ -58,7 +63,11 @@ def calculator(request: HtmxHttpRequest) -> HttpResponse:
         return _answer(request)
     token = request.GET.get("result")
     if token is None:
-        return render(request, TEMPLATE, {"form": SeverityForm(), "state": "empty"})
+        return pagecache.cached_page(
+            request,
+            parts=["calculator"],
+            render=lambda: render(request, TEMPLATE, {"form": SeverityForm(), "state": "empty"}),
+        )
     try:
         result = load_result(token)
     except HandoffError as error:

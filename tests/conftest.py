@@ -6,8 +6,6 @@ from django.test import Client
 from django.test.client import MULTIPART_CONTENT
 from django.test.signals import template_rendered
 
-from clinic import pagecache
-
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
@@ -27,10 +25,8 @@ def _media_in_tmp(settings, tmp_path):
 def _empty_cache():
     # Cached pages and the cached clinic profile must not leak from one test into the next.
     cache.clear()
-    pagecache.recent.clear()
     yield
     cache.clear()
-    pagecache.recent.clear()
 
 
 @pytest.fixture

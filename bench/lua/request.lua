@@ -2,7 +2,9 @@
 -- every response status, printed at the end ("status <code> <count>") so the runner can check
 -- that every single response was the expected one.
 --   BENCH_METHOD, BENCH_BODY (each "{uuid}" becomes a fresh UUID per request, as a browser's
---   one-time form token would), BENCH_HEADERS ("Name: value" lines separated by "\n").
+--   one-time form token would, and such a request comes from a client address of its own, in
+--   X-Forwarded-For: many patients, not one sending thousands), BENCH_HEADERS ("Name: value"
+--   lines separated by "\n").
 local threads = {}
 local counter = 0
 local thread_id = 0
@@ -39,7 +41,14 @@ end
 function request()
   counter = counter + 1
   if body_template then
-    local body = string.gsub(body_template, "{uuid}", uuid)
+    local body, forms = string.gsub(body_template, "{uuid}", uuid)
+    if forms > 0 then
+      local headers = {}
+      for name, value in pairs(wrk.headers) do headers[name] = value end
+      headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", thread_id % 256,
+        math.floor(counter / 256) % 256, counter % 256)
+      return wrk.format(nil, nil, headers, body)
+    end
     return wrk.format(nil, nil, nil, body)
   end
   return wrk.format(nil)

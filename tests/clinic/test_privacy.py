@@ -95,10 +95,12 @@ def test_reading_the_site_sets_no_cookies(client):
         assert dict(response.cookies) == {}, f"{url} set {list(response.cookies)}"
 
 
-# "The calculator and the write-in form set one security cookie (csrftoken)."
-def test_pages_with_a_form_set_only_the_security_cookie(client):
-    for url in [reverse("grading:calculator"), reverse("contact:form")]:
-        assert set(client.get(url).cookies) == {"csrftoken"}
+# "The write-in form sets one security cookie (csrftoken). [...] The calculator sets no cookie."
+def test_the_write_in_form_sets_only_the_security_cookie_and_the_calculator_none(client):
+    assert set(client.get(reverse("contact:form")).cookies) == {"csrftoken"}
+    url = reverse("grading:calculator")
+    assert dict(client.get(url).cookies) == {}
+    assert dict(client.post(url, GRADE_II, headers={"HX-Request": "true"}).cookies) == {}
 
 
 # "Your answers are sent to our server to work out your result. We do not save them."

@@ -122,7 +122,7 @@ def test_environment_overrides_database_cache_hosts_and_mail():
     assert values["ENGINE"] == "django.db.backends.postgresql"
     # A pool per worker shared by its threads, instead of a connection kept by every thread.
     assert values["DB_OPTIONS"]["pool"]["max_size"] == 8
-    assert values["CACHE"] == "clinic.cache.ResilientRedisCache"
+    assert values["CACHE"] == "django_redis.cache.RedisCache"
     assert values["CACHE_LOCATION"] == "redis://127.0.0.1:6379/3"
     assert values["MAILER"] == "django.core.mail.backends.smtp.EmailBackend"
     assert values["MAIL_OPTIONS"]["port"] == 2525

@@ -481,7 +481,6 @@ def test_missing_or_wrong_csrf_token_gets_the_friendly_403_and_stores_nothing(db
     posts = [
         (reverse("contact:form"), valid_post()),
         (reverse("contact:validate", args=["name"]), valid_post()),
-        (reverse(CALCULATOR), CALCULATOR_ANSWERS),
         (reverse("admin:login"), {"username": "x", "password": "y"}),
     ]
     for url, data in posts:
@@ -494,6 +493,21 @@ def test_missing_or_wrong_csrf_token_gets_the_friendly_403_and_stores_nothing(db
         without_cookie.post(reverse("contact:form"), valid_post()), "Please try that again", status_code=403
     )
     assert Enquiry.objects.count() == 0
+
+
+def test_the_calculator_needs_no_csrf_token_as_its_post_changes_nothing(db):
+    """It only works out a result from the answers it carries (grading/views.py): no token, no
+    cookie, nothing stored, so its questions page is the same for everyone."""
+    from tests.clinic.test_privacy import every_row_count
+
+    strict = BrowserClient(enforce_csrf_checks=True)
+    before = every_row_count()
+    assert strict.post(reverse(CALCULATOR), CALCULATOR_ANSWERS).status_code == 302
+    assertContains(
+        strict.post(reverse(CALCULATOR), CALCULATOR_ANSWERS, headers={"HX-Request": "true"}), "Grade"
+    )
+    assert every_row_count() == before
+    assert dict(strict.cookies) == {}
 
 
 def test_a_nul_anywhere_in_the_address_gets_the_friendly_400_before_any_view(client, superuser, subtests):
