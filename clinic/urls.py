@@ -1,13 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.http import require_safe
 
 from clinic import views
 from conditions import views as condition_views
 from conditions.models import FIGURE_DIR
-from conditions.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,8 +12,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
-    # Django's sitemap view answers any method; like every other public page, GET and HEAD only.
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Django's sitemap view, cached per content version; GET and HEAD only.
+    path("sitemap.xml", condition_views.sitemap_xml, name="sitemap"),
     path("conditions/", include("conditions.urls")),
     path("grading/", include("grading.urls")),
     path("contact/", include("contact.urls")),
