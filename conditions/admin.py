@@ -45,6 +45,7 @@ from conditions.models import (
     Reference,
     Section,
     SlugRedirect,
+    Synonym,
     Treatment,
     UrgencyAdvice,
 )
@@ -698,3 +699,12 @@ def _compare_url(condition: Condition, a, b) -> str:
 def _name(user) -> str:
     profile = getattr(user, "staff_profile", None)
     return (profile.display_name if profile else "") or user.get_full_name() or user.get_username()
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Words patients search with that mean the same thing (conditions/search.py uses them at once)."""
+
+    list_display = ("terms", "updated_at")
+    search_fields = ("terms",)
+    fields = ("terms",)

@@ -26,6 +26,7 @@ How a query is read, the same on both engines:
 
 import functools
 import html
+import json
 import operator
 import re
 from dataclasses import dataclass, field
@@ -55,34 +56,34 @@ SNIPPET_WORDS = 24
 WORD = re.compile(r"[^\W_]+")
 POSTGRES_CONFIG = "english"
 
-FTS_TABLE = "conditions_searchentry_fts"
 # SQLite: the FTS5 index over SearchEntry's three searched columns ("external content": the text
 # stays in SearchEntry), with the Porter stemmer. The triggers keep it in step with every insert,
 # update and delete of SearchEntry, whoever makes them, as the SQLite documentation shows
 # (https://sqlite.org/fts5.html#external_content_tables). A migration that rebuilds the
 # conditions_searchentry table on SQLite drops its triggers: run these statements again after it
 # (`manage.py rebuild_search_index` does).
+# (The SQL names the tables itself rather than through variables: nothing in it is built at run time.)
 SQLITE_SCHEMA = [
-    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+    """CREATE VIRTUAL TABLE IF NOT EXISTS conditions_searchentry_fts USING fts5(
         names, summary, body,
         content='conditions_searchentry', content_rowid='id',
         tokenize='porter unicode61 remove_diacritics 2'
     )""",
-    f"""CREATE TRIGGER IF NOT EXISTS conditions_searchentry_fts_insert
+    """CREATE TRIGGER IF NOT EXISTS conditions_searchentry_fts_insert
         AFTER INSERT ON conditions_searchentry BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, names, summary, body)
+        INSERT INTO conditions_searchentry_fts(rowid, names, summary, body)
         VALUES (new.id, new.names, new.summary, new.body);
     END""",
-    f"""CREATE TRIGGER IF NOT EXISTS conditions_searchentry_fts_delete
+    """CREATE TRIGGER IF NOT EXISTS conditions_searchentry_fts_delete
         AFTER DELETE ON conditions_searchentry BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, names, summary, body)
+        INSERT INTO conditions_searchentry_fts(conditions_searchentry_fts, rowid, names, summary, body)
         VALUES ('delete', old.id, old.names, old.summary, old.body);
     END""",
-    f"""CREATE TRIGGER IF NOT EXISTS conditions_searchentry_fts_update
+    """CREATE TRIGGER IF NOT EXISTS conditions_searchentry_fts_update
         AFTER UPDATE ON conditions_searchentry BEGIN
-        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, names, summary, body)
+        INSERT INTO conditions_searchentry_fts(conditions_searchentry_fts, rowid, names, summary, body)
         VALUES ('delete', old.id, old.names, old.summary, old.body);
-        INSERT INTO {FTS_TABLE}(rowid, names, summary, body)
+        INSERT INTO conditions_searchentry_fts(rowid, names, summary, body)
         VALUES (new.id, new.names, new.summary, new.body);
     END""",
 ]
@@ -90,7 +91,7 @@ SQLITE_SCHEMA_DROP = [
     "DROP TRIGGER IF EXISTS conditions_searchentry_fts_insert",
     "DROP TRIGGER IF EXISTS conditions_searchentry_fts_delete",
     "DROP TRIGGER IF EXISTS conditions_searchentry_fts_update",
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+    "DROP TABLE IF EXISTS conditions_searchentry_fts",
 ]
 
 # A unit of a query: the alternatives any one of which must be found, each a phrase (its words).
@@ -206,25 +207,24 @@ class _SQLite:
         match = self.expression(units)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""SELECT rowid,
-                    CASE WHEN rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) THEN 0
-                         WHEN rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) THEN 1
+                """SELECT rowid,
+                    CASE WHEN rowid IN (SELECT rowid FROM conditions_searchentry_fts WHERE conditions_searchentry_fts MATCH %s) THEN 0
+                         WHEN rowid IN (SELECT rowid FROM conditions_searchentry_fts WHERE conditions_searchentry_fts MATCH %s) THEN 1
                          ELSE 2 END AS tier
-                FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s
-                ORDER BY tier, bm25({FTS_TABLE}, 10.0, 5.0, 1.0), rowid""",
+                FROM conditions_searchentry_fts WHERE conditions_searchentry_fts MATCH %s
+                ORDER BY tier, bm25(conditions_searchentry_fts, 10.0, 5.0, 1.0), rowid""",
                 [f"{{names}} : ({match})", f"{{names summary}} : ({match})", match],
             )
             return cursor.fetchall()
 
     def snippets(self, units: list[Unit], tiers: dict[int, int]) -> dict[int, str]:
-        ids = list(tiers)
-        placeholders = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
             # Column -1: FTS5 takes the snippet from the column that matches best.
             cursor.execute(
-                f"""SELECT rowid, snippet({FTS_TABLE}, -1, %s, %s, '…', %s)
-                FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})""",
-                [MARK_START, MARK_END, SNIPPET_WORDS, self.expression(units), *ids],
+                """SELECT rowid, snippet(conditions_searchentry_fts, -1, %s, %s, '…', %s)
+                FROM conditions_searchentry_fts WHERE conditions_searchentry_fts MATCH %s
+                AND rowid IN (SELECT value FROM json_each(%s))""",
+                [MARK_START, MARK_END, SNIPPET_WORDS, self.expression(units), json.dumps(list(tiers))],
             )
             return dict(cursor.fetchall())
 
@@ -340,7 +340,9 @@ def index_rebuild(*, entry_model=SearchEntry, version_model=PublishedVersion) ->
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 # Re-reads every entry: repairs an index that got out of step (say, triggers lost).
-                cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+                cursor.execute(
+                    "INSERT INTO conditions_searchentry_fts(conditions_searchentry_fts) VALUES ('rebuild')"
+                )
         elif connection.vendor == "postgresql":
             entry_model.objects.update(vector=postgres_vector())
         return entry_model.objects.count()

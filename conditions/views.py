@@ -38,8 +38,8 @@ from conditions import images
 from conditions.forms import ConditionSearchForm
 from conditions.models import FIGURE_DIR, Condition, PublishedFile, PublishedVersion, SlugRedirect
 from conditions.search import search
-from conditions.sitemaps import SITEMAPS
 from conditions.services import can_publish, version_build
+from conditions.sitemaps import SITEMAPS
 from conditions.snapshots import article_from_snapshot
 from conditions.structured_data import medical_web_page, to_script_json
 

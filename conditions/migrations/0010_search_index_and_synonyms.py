@@ -8,6 +8,7 @@ and the synonyms the clinic started with are added (editors change them in the a
 
 import django.contrib.postgres.search
 import django.db.models.deletion
+from django.contrib.auth.management import create_permissions
 from django.contrib.postgres.indexes import GinIndex
 from django.db import migrations, models
 
@@ -47,6 +48,22 @@ def add_synonyms(apps, schema_editor):
     Synonym = apps.get_model("conditions", "Synonym")
     for terms in SYNONYMS:
         Synonym.objects.get_or_create(terms=terms)
+
+
+def let_editors_keep_synonyms(apps, schema_editor):
+    """Editors and clinical reviewers may add, change and delete synonyms."""
+    app_config = apps.get_app_config("conditions")
+    app_config.models_module = True  # permissions are normally made after all migrations
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(
+        content_type__app_label="conditions",
+        codename__in=[f"{action}_synonym" for action in ("add", "change", "delete", "view")],
+    )
+    for group in Group.objects.filter(name__in=["Editors", "Clinical reviewers"]):
+        group.permissions.add(*permissions)
 
 
 def fill_index(apps, schema_editor):
@@ -95,5 +112,6 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(create_engine, drop_engine),
         migrations.RunPython(add_synonyms, migrations.RunPython.noop),
+        migrations.RunPython(let_editors_keep_synonyms, migrations.RunPython.noop),
         migrations.RunPython(fill_index, migrations.RunPython.noop),
     ]
