@@ -143,13 +143,14 @@ class PublishedVersionQuerySet(models.QuerySet):
         list, search, feed and form choice reads articles only through this."""
         return self.filter(is_live=True)
 
-    def content_version(self) -> str:
+    def content_version(self) -> tuple[int, int]:
         """What the public lists of articles (the A-Z, the sitemap) show, named in one aggregate
-        query: how many versions are live, and the newest live one. Publishing adds a version with
-        a higher id than any before; unpublishing lowers the count; so any change to the set of
-        live versions changes this (a publish later undone by unpublishing also lowers the count)."""
+        query: how many versions are live, and the id of the newest live one. Publishing adds a
+        version with a higher id than any before; unpublishing lowers the count; so any change to
+        the set of live versions changes the pair (a publish undone by unpublishing leaves the
+        count lower than before)."""
         live = self.published().aggregate(count=models.Count("id"), newest=models.Max("id"))
-        return f"{live['count']}.{live['newest'] or 0}"
+        return live["count"], live["newest"] or 0
 
 
 class PublishedVersion(models.Model):

@@ -91,26 +91,27 @@ def _az(request: HttpRequest, *, letter: str | None) -> HttpResponse:
     version = PublishedVersion.objects.content_version()
 
     def render_page() -> HttpResponse:
-        return render(request, "conditions/condition_list.html", _az_context(letter, number))
+        return render(request, "conditions/condition_list.html", _az_context(letter, number, version[0]))
 
     return pagecache.cached_page(
         request, parts=["conditions-az", letter or "", number, version], render=render_page
     )
 
 
-def _az_context(letter: str | None, number: int) -> dict:
+def _az_context(letter: str | None, number: int, live_count: int) -> dict:
+    """Four queries, however many articles: the initials in use, then a page of articles."""
     live = PublishedVersion.objects.published()
     initials = set(live.annotate(initial=Upper(Left("name", 1))).values_list("initial", flat=True).distinct())
     articles = live.only("slug", "name", "summary", "also_known_as").order_by("name")
-    page = None
-    if letter is None and articles.count() > AZ_ALL_ON_ONE_PAGE:
+    if letter is None and live_count > AZ_ALL_ON_ONE_PAGE:
         letter = next((x for x in string.ascii_lowercase if x.upper() in initials), None)
-    if letter is not None:
+    if letter is None:
+        page = Paginator(articles, AZ_ALL_ON_ONE_PAGE).get_page(1)
+    else:
         page = Paginator(articles.filter(name__istartswith=letter), AZ_PER_PAGE).get_page(number)
-        articles = page.object_list
     groups = [
         {"initial": initial, "articles": list(group)}
-        for initial, group in groupby(articles, key=lambda version: version.name[:1].upper())
+        for initial, group in groupby(page.object_list, key=lambda version: version.name[:1].upper())
     ]
     letters = [
         {

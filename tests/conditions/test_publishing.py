@@ -579,14 +579,15 @@ def test_draft_text_appears_nowhere_public(editor):
     pages = [
         public.get(PAGE),
         public.get(reverse("conditions:list")),
-        public.get(reverse("conditions:list"), {"q": "spasm"}),
+        public.get(reverse("conditions:letter", kwargs={"letter": "h"})),
+        public.get(reverse("conditions:search"), {"q": "spasm"}),
         public.get("/sitemap.xml"),
         public.get(reverse("contact:form"), {"condition": "hemifacial-spasm"}),
     ]
     for page in pages:
         assert page.status_code == 200
         assert secret not in page.content.decode()
-    assertContains(public.get(reverse("conditions:list"), {"q": secret}), "No condition matches those words")
+    assertContains(public.get(reverse("conditions:search"), {"q": secret}), "No conditions found for")
     html = pages[0].content.decode()
     assert re.search(r'<meta name="description" content="Muscles on one side', html)
     assert secret not in re.search(r'ld\+json">(.*?)</script>', html, re.S)[1]
