@@ -26,6 +26,16 @@ class OneTimeTokenField(forms.UUIDField):
             return None
 
 
+class ConditionChoiceField(forms.ChoiceField):
+    """Radio buttons for a short list of conditions, read only when the form is shown (a form
+    that is only checked and sent reads nothing for them). The posted address is checked in
+    EnquiryForm.clean_condition, against every live article: the one the patient came from need
+    not be on the short list."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
 class EnquiryForm(forms.Form):
     """The write-in form. Validates and normalises; the view hands the result to enquiry_submit.
 
@@ -73,9 +83,9 @@ class EnquiryForm(forms.Form):
         error_messages={"required": "Choose how you would like us to reply."},
     )
     # A short list, never every article: the one the patient came from, then the ones most
-    # written in about (contact/popular.py), then "another condition or not sure". The choices
-    # are made per form (__init__); the value is the article's address.
-    condition = forms.ChoiceField(
+    # written in about (contact/popular.py), then "another condition or not sure". The value is
+    # the article's address; clean_condition checks it against the live articles.
+    condition = ConditionChoiceField(
         label="What is your enquiry about? (optional)",
         required=False,
         widget=forms.RadioSelect,
@@ -122,7 +132,7 @@ class EnquiryForm(forms.Form):
     def __init__(self, *args, result_token: str = "", **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")  # labels are phrases and questions: no added colon
         super().__init__(*args, **kwargs)
-        self._set_condition_choices()
+        self.fields["condition"].choices = self._condition_choices
         # No maxlength attribute on the message: a browser would cut a long paste short without
         # a word. The server says how long it is instead.
         self.fields["message"].widget.attrs.pop("maxlength", None)
@@ -146,29 +156,38 @@ class EnquiryForm(forms.Form):
         elif not self.is_bound:
             self.initial["result"] = result_token
 
-    def _set_condition_choices(self) -> None:
+    def _condition_choices(self) -> list[tuple[str, str]]:
         """The short list, with the article the patient came from (or chose) first. One query."""
         came_from = (self.data.get("condition") if self.is_bound else self.initial.get("condition")) or ""
-        live = (
+        names = dict(
             PublishedVersion.objects.published()
             .filter(Q(condition_id__in=popular_condition_ids()) | Q(slug=came_from))
-            .select_related("condition")
-            .only("slug", "name", "condition__id")
+            .values_list("slug", "name")
         )
-        self.live_conditions = {version.slug: version.condition for version in live}
-        names = {version.slug: version.name for version in live}
         first = [came_from] if came_from in names else []
         others = sorted((slug for slug in names if slug != came_from), key=names.get)
-        self.fields["condition"].choices = [
+        return [
             *((slug, names[slug]) for slug in [*first, *others]),
             (OTHER_CONDITION, "Another condition, or not sure"),
         ]
-        if not self.is_bound and not first:
-            self.initial.pop("condition", None)
 
     def clean_condition(self):
-        """The article (the Condition) chosen, or None for "another condition or not sure"."""
-        return self.live_conditions.get(self.cleaned_data["condition"])
+        """The article (the Condition) chosen, or None for none or "another condition or not sure"."""
+        slug = self.cleaned_data["condition"]
+        if slug in ("", OTHER_CONDITION):
+            return None
+        version = (
+            PublishedVersion.objects.published()
+            .filter(slug=slug)
+            .select_related("condition")
+            .only("slug", "condition__id")
+            .first()
+        )
+        if version is None:
+            raise forms.ValidationError(
+                self.fields["condition"].error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return version.condition
 
     def clean_condition_other(self) -> str:
         return " ".join(self.cleaned_data["condition_other"].split())
@@ -256,29 +275,38 @@ class DataRequestCorrectionForm(forms.Form):
 
     clean_phone = DataRequestForm.clean_phone
 
-    def _set_condition_choices(self) -> None:
+    def _condition_choices(self) -> list[tuple[str, str]]:
         """The short list, with the article the patient came from (or chose) first. One query."""
         came_from = (self.data.get("condition") if self.is_bound else self.initial.get("condition")) or ""
-        live = (
+        names = dict(
             PublishedVersion.objects.published()
             .filter(Q(condition_id__in=popular_condition_ids()) | Q(slug=came_from))
-            .select_related("condition")
-            .only("slug", "name", "condition__id")
+            .values_list("slug", "name")
         )
-        self.live_conditions = {version.slug: version.condition for version in live}
-        names = {version.slug: version.name for version in live}
         first = [came_from] if came_from in names else []
         others = sorted((slug for slug in names if slug != came_from), key=names.get)
-        self.fields["condition"].choices = [
+        return [
             *((slug, names[slug]) for slug in [*first, *others]),
             (OTHER_CONDITION, "Another condition, or not sure"),
         ]
-        if not self.is_bound and not first:
-            self.initial.pop("condition", None)
 
     def clean_condition(self):
-        """The article (the Condition) chosen, or None for "another condition or not sure"."""
-        return self.live_conditions.get(self.cleaned_data["condition"])
+        """The article (the Condition) chosen, or None for none or "another condition or not sure"."""
+        slug = self.cleaned_data["condition"]
+        if slug in ("", OTHER_CONDITION):
+            return None
+        version = (
+            PublishedVersion.objects.published()
+            .filter(slug=slug)
+            .select_related("condition")
+            .only("slug", "condition__id")
+            .first()
+        )
+        if version is None:
+            raise forms.ValidationError(
+                self.fields["condition"].error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return version.condition
 
     def clean_condition_other(self) -> str:
         return " ".join(self.cleaned_data["condition_other"].split())

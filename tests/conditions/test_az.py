@@ -35,7 +35,9 @@ def test_every_letter_is_shown_and_only_letters_with_articles_are_links(client, 
     nav = letters_nav(client.get(AZ).content.decode())
     assert re.findall(r">([A-Z])<", nav) == list("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     assert re.findall(r'<a href="/conditions/letter/([a-z])/"', nav) == ["h", "t"]
-    assert '<span class="az-letters__empty">B<span class="visually-hidden"> (no conditions)</span></span>' in nav
+    assert (
+        '<span class="az-letters__empty">B<span class="visually-hidden"> (no conditions)</span></span>' in nav
+    )
 
 
 def test_the_a_to_z_groups_conditions_under_their_letter_with_their_summary(client, two):
@@ -123,7 +125,9 @@ def test_the_sitemap_lists_live_articles_and_follows_publishing(client, two):
 def make_articles(count: int) -> None:
     for number in range(count):
         letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[number % 26]
-        make_condition(name=f"{letter}condition {number:03}", slug=f"condition-{number}", summary="A summary.")
+        make_condition(
+            name=f"{letter}condition {number:03}", slug=f"condition-{number}", summary="A summary."
+        )
 
 
 @pytest.mark.parametrize("articles", [2, 200])

@@ -126,7 +126,9 @@ def test_the_rebuild_command_rewrites_the_index_from_the_live_versions(library):
 
 def test_a_name_match_ranks_first_then_summary_then_text():
     # Made in the opposite order, so the ranking cannot come from the order of creation.
-    body_only = make_condition(name="Bell's palsy", slug="bells-palsy", summary="The face droops.", publish=False)
+    body_only = make_condition(
+        name="Bell's palsy", slug="bells-palsy", summary="The face droops.", publish=False
+    )
     Section.objects.create(condition=body_only, kind=Section.Kind.SYMPTOMS, body="Some feel a tremor first.")
     publish_version(body_only)
     make_condition(name="Essential tremor", slug="essential-tremor", summary="Shaking hands.")
@@ -137,7 +139,9 @@ def test_a_name_match_ranks_first_then_summary_then_text():
 def test_an_other_name_match_ranks_with_name_matches():
     make_condition(name="Dystonia", slug="dystonia", summary="Muscles pull, like a spasm of the neck.")
     make_condition(name="Hemifacial spasm", slug="hemifacial-spasm", summary="One side of the face.")
-    make_condition(name="Blepharospasm", slug="blepharospasm", also_known_as="eyelid spasm", summary="Eyes close.")
+    make_condition(
+        name="Blepharospasm", slug="blepharospasm", also_known_as="eyelid spasm", summary="Eyes close."
+    )
     assert found("spasm")[2] == "Dystonia"
 
 
