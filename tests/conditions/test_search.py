@@ -155,8 +155,9 @@ def test_each_result_shows_where_the_word_was_found_marked():
 def test_snippets_are_escaped_only_the_marks_are_markup():
     make_condition(summary='Pain <script>alert("x")</script> & stabbing attacks.')
     [result] = search("stabbing").results
+    # (PostgreSQL's headline drops what looks like a tag; FTS5 keeps it, escaped.)
     assert "<script>" not in result.snippet
-    assert "&lt;script&gt;" in result.snippet and "&amp;" in result.snippet
+    assert "&amp;" in result.snippet and "alert(&quot;x&quot;)" in result.snippet
     assert "<mark>stabbing</mark>" in result.snippet
     assert re.sub(r"</?mark>", "", result.snippet).count("<") == 0
 
