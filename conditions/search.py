@@ -40,7 +40,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -143,6 +143,12 @@ def search(query: str, page: int | str = 1) -> SearchPage:
         if (entry := entries.get(pk)) is not None
     ]
     return SearchPage(query=query, searched=True, results=results, page=page_of_ids, words=words)
+
+
+def synonyms_version() -> tuple[int, object]:
+    """Names the synonyms in one aggregate query: how many, and when one last changed."""
+    synonyms = Synonym.objects.aggregate(count=Count("id"), changed=Max("updated_at"))
+    return synonyms["count"], synonyms["changed"]
 
 
 def synonym_groups() -> list[list[str]]:

@@ -37,7 +37,7 @@ from clinic.models import ClinicProfile
 from conditions import images
 from conditions.forms import ConditionSearchForm
 from conditions.models import FIGURE_DIR, Condition, PublishedFile, PublishedVersion, SlugRedirect
-from conditions.search import search
+from conditions.search import search, synonyms_version
 from conditions.services import can_publish, version_build
 from conditions.sitemaps import SITEMAPS
 from conditions.snapshots import article_from_snapshot
@@ -143,8 +143,23 @@ def condition_search(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
     form = ConditionSearchForm(request.GET or None, live=True)
-    found = search(form.cleaned_data["q"], _page_number(request)) if form.is_valid() else None
-    return render(request, template, {"form": form, "found": found})
+    if not form.is_valid():  # nothing typed yet, or too long: nothing to search or keep
+        return render(request, template, {"form": form, "found": None})
+    query, number = form.cleaned_data["q"], _page_number(request)
+
+    def render_results() -> HttpResponse:
+        return render(request, template, {"form": form, "found": search(query, number)})
+
+    # The same query on the same articles and synonyms gives the same page: kept like the A-Z.
+    parts = [
+        "search",
+        template,
+        query,
+        number,
+        PublishedVersion.objects.content_version(),
+        synonyms_version(),
+    ]
+    return pagecache.cached_page(request, parts=parts, render=render_results)
 
 
 @require_safe

@@ -70,10 +70,13 @@ def test_search_finds_what_patients_type(library, query, expected):
     assert found(query) == expected
 
 
-def test_a_synonym_an_editor_adds_works_at_once(library):
-    assert found("blepharospasm") == []
-    Synonym.objects.create(terms="blepharospasm, twitch")
-    assert found("blepharospasm") == ["Hemifacial spasm"]
+def test_a_synonym_an_editor_adds_works_at_once(client, library):
+    assertContains(client.get(SEARCH, {"q": "blepharospasm"}), "No conditions found")  # now cached
+    synonym = Synonym.objects.create(terms="blepharospasm, twitch")
+    assertContains(client.get(SEARCH, {"q": "blepharospasm"}), "1 condition found")
+    synonym.terms = "blepharospasm, eyelid"
+    synonym.save()
+    assertContains(client.get(SEARCH, {"q": "blepharospasm"}), "No conditions found")
 
 
 def test_synonyms_read_capitals_and_spacing_however_editors_typed_them():
@@ -285,7 +288,18 @@ def test_search_takes_the_same_queries_however_many_articles(client, django_asse
     for number in range(articles):
         make_condition(name=f"Tremor type {number:03}", slug=f"tremor-{number}", summary="Shaking hands.")
     ClinicProfile.load()
-    # Synonyms, ranked ids of every match, the page's snippets, the page's entries.
-    with django_assert_num_queries(4):
-        response = client.get(SEARCH, {"q": "shaking", "page": "2" if articles > 10 else "1"})
+    page = "2" if articles > 10 else "1"
+    # The articles' and the synonyms' versions; then the synonyms, the ranked ids of every match,
+    # the page's snippets and the page's entries.
+    with django_assert_num_queries(6):
+        response = client.get(SEARCH, {"q": "shaking", "page": page})
     assertContains(response, f"{articles} conditions found")
+    with django_assert_num_queries(2):  # the same search again: from the cache
+        assert client.get(SEARCH, {"q": "shaking", "page": page}).content == response.content
+
+
+def test_a_search_is_cached_per_version_of_the_articles(client):
+    make_condition()
+    assertContains(client.get(SEARCH, {"q": "dystonia"}), "No conditions found")
+    make_condition(name="Dystonia", slug="dystonia")
+    assertContains(client.get(SEARCH, {"q": "dystonia"}), "1 condition found")
