@@ -257,12 +257,24 @@ class RelatedConditionsWidget(AutocompleteSelectMultiple):
         return super().optgroups(name, [v for v in value if str(v).isdigit()], attr)
 
 
+RESERVED_SLUGS = {"search"}
+
+
 class ConditionForm(forms.ModelForm):
     class Meta:
         model = Condition
         fields = ("name", "slug", "also_known_as", "summary", "related", "calculator")
         widgets = {"summary": forms.Textarea(attrs={"rows": 3, "class": "sized-text"})}
         field_classes = {"summary": TextBoxField}
+
+    def clean_slug(self) -> str:
+        # /conditions/search/ is the search page: an article there could never be reached.
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(
+                f'The address "{slug}" is taken by a page of the site. Choose another.'
+            )
+        return slug
 
     def clean_related(self):
         related = self.cleaned_data["related"]
