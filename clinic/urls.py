@@ -12,8 +12,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
-    # Django's sitemap view, cached per content version; GET and HEAD only.
-    path("sitemap.xml", condition_views.sitemap_xml, name="sitemap"),
+    # Django's sitemap views, cached per content version; GET and HEAD only.
+    path("sitemap.xml", condition_views.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", condition_views.sitemap_section, name="sitemap-section"),
     path("conditions/", include("conditions.urls")),
     path("grading/", include("grading.urls")),
     path("contact/", include("contact.urls")),

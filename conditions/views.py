@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models.functions import Left, Upper
@@ -163,18 +163,35 @@ def condition_search(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_safe
-def sitemap_xml(request: HttpRequest) -> HttpResponse:
-    """/sitemap.xml, rendered once per content version (and site address) and then cached."""
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """/sitemap.xml: the index of the sitemap's sections and their pages."""
+    return _cached_sitemap(request, sitemap_views.index, sitemap_url_name="sitemap-section")
+
+
+@require_safe
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    """/sitemap-<section>.xml (?p=2 for its second page): Django's sitemap view."""
+    return _cached_sitemap(request, sitemap_views.sitemap, section=section)
+
+
+def _cached_sitemap(request: HttpRequest, view, **kwargs) -> HttpResponse:
+    """The sitemap view's answer, rendered once per content version (and site address and page)
+    and then served from the cache."""
     version = PublishedVersion.objects.content_version()
 
     def render_sitemap() -> HttpResponse:
-        response = sitemap(request, sitemaps=SITEMAPS)
+        response = view(request, sitemaps=SITEMAPS, **kwargs)
         response.render()
         return response
 
-    response = pagecache.cached_page(
-        request, parts=["sitemap", request.scheme, request.get_host(), version], render=render_sitemap
-    )
+    parts = [
+        "sitemap",
+        kwargs.get("section", ""),
+        request.GET.get("p", ""),
+        request.scheme,
+        request.get_host(),
+    ]
+    response = pagecache.cached_page(request, parts=[*parts, version], render=render_sitemap)
     # A copy from the cache comes back as a plain response: say again what it is.
     response.headers["Content-Type"] = "application/xml"
     response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"

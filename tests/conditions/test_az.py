@@ -108,15 +108,31 @@ def test_a_repeated_visit_gets_304(client, two):
 # --- The sitemap ---------------------------------------------------------------------------------
 
 
+SECTION = "/sitemap-conditions.xml"
+
+
 def test_the_sitemap_lists_live_articles_and_follows_publishing(client, two):
-    response = client.get("/sitemap.xml")
+    response = client.get(SECTION)
     assert response.headers["Content-Type"] == "application/xml"
     assertContains(response, "<loc>http://testserver/conditions/hemifacial-spasm/</loc>")
-    cached = client.get("/sitemap.xml")
+    cached = client.get(SECTION)
     assert cached.content == response.content
     assert cached.headers["Content-Type"] == "application/xml"
     make_condition(name="Dystonia", slug="dystonia")
-    assertContains(client.get("/sitemap.xml"), "<loc>http://testserver/conditions/dystonia/</loc>")
+    assertContains(client.get(SECTION), "<loc>http://testserver/conditions/dystonia/</loc>")
+
+
+def test_a_long_sitemap_is_split_into_pages_the_index_lists(client, two, monkeypatch):
+    from conditions.sitemaps import ConditionSitemap
+
+    monkeypatch.setattr(ConditionSitemap, "limit", 1)
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/sitemap-conditions.xml?p=2</loc>" in index
+    second = client.get(SECTION, {"p": "2"})
+    assertContains(second, "/conditions/trigeminal-neuralgia/")
+    assertNotContains(second, "/conditions/hemifacial-spasm/")
+    assert client.get(SECTION, {"p": "3"}).status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 # --- Query counts --------------------------------------------------------------------------------
@@ -138,6 +154,8 @@ def make_articles(count: int) -> None:
         (AZ, 4),
         (letter_url("b"), 4),
         # The version, then Django's sitemap: its count (for its pages) and its articles.
+        (SECTION, 3),
+        # The version, then each section's count of pages (the other pages' is a list, no query).
         ("/sitemap.xml", 3),
     ],
 )

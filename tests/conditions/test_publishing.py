@@ -377,7 +377,7 @@ def test_unpublish_takes_the_article_off_everything_public_and_republish_puts_it
     assertRedirects(reviewer.post(url("unpublish", condition)), url("versions", condition))
     assert public.get(PAGE).status_code == 404
     assertNotContains(public.get(reverse("conditions:list")), "Hemifacial spasm")
-    assertNotContains(public.get("/sitemap.xml"), "/conditions/hemifacial-spasm/")
+    assertNotContains(public.get("/sitemap-conditions.xml"), "/conditions/hemifacial-spasm/")
     assertNotContains(public.get(reverse("contact:form")), "Hemifacial spasm")
     assert Condition.objects.filter(pk=condition.pk).exists()  # kept in the admin
     off = PublishedVersion.objects.get(number=1)
@@ -581,7 +581,7 @@ def test_draft_text_appears_nowhere_public(editor):
         public.get(reverse("conditions:list")),
         public.get(reverse("conditions:letter", kwargs={"letter": "h"})),
         public.get(reverse("conditions:search"), {"q": "spasm"}),
-        public.get("/sitemap.xml"),
+        public.get("/sitemap-conditions.xml"),
         public.get(reverse("contact:form"), {"condition": "hemifacial-spasm"}),
     ]
     for page in pages:

@@ -422,8 +422,11 @@ def test_sitemap_lists_live_articles_with_their_publish_date_and_the_public_page
     make_condition()
     make_condition(name="Draft", slug="draft", publish=False)
     version = PublishedVersion.objects.get()
-    response = client.get("/sitemap.xml")
-    xml = response.content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/sitemap-conditions.xml</loc>" in index
+    assert "<loc>http://testserver/sitemap-pages.xml</loc>" in index
+    response = client.get("/sitemap-conditions.xml")
+    xml = response.content.decode() + client.get("/sitemap-pages.xml").content.decode()
     assert response.status_code == 200
     assert "<loc>http://testserver/conditions/hemifacial-spasm/</loc>" in xml
     assert f"<lastmod>{timezone.localdate(version.published_at).isoformat()}</lastmod>" in xml

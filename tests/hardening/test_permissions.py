@@ -361,7 +361,8 @@ def test_signed_out_visitors_and_staff_who_may_not_edit_see_only_published_artic
         listing = client.get(reverse("conditions:list")).content.decode()
         assert published.name in listing and draft.name not in listing
         assert draft.name not in client.get(reverse("conditions:search"), {"q": "Secret"}).content.decode()
-        assert draft.get_absolute_url() not in client.get(reverse("sitemap")).content.decode()
+        sitemap = client.get(reverse("sitemap-section", kwargs={"section": "conditions"})).content.decode()
+        assert published.get_absolute_url() in sitemap and draft.get_absolute_url() not in sitemap
         assertNotContains(client.get(reverse("contact:form"), {"condition": draft.slug}), "Secret draft")
     assert clients[EDITOR].get(draft.get_absolute_url()).status_code == 404  # only published pages here
     preview = reverse("conditions:preview", args=[draft.pk])

@@ -73,6 +73,7 @@ def public_urls(condition: Condition) -> list[str]:
         reverse("healthz"),
         reverse("robots"),
         reverse("sitemap"),
+        reverse("sitemap-section", kwargs={"section": "conditions"}),
     ]
 
 
