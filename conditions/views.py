@@ -150,11 +150,12 @@ def condition_search(request: HtmxHttpRequest) -> HttpResponse:
     def render_results() -> HttpResponse:
         return render(request, template, {"form": form, "found": search(query, number)})
 
-    # The same query on the same articles and synonyms gives the same page: kept like the A-Z.
+    # The same query on the same articles and synonyms gives the same page: kept like the A-Z
+    # (by the query as typed, which the search box shows again).
     parts = [
         "search",
         template,
-        query,
+        request.GET.get("q", ""),
         number,
         PublishedVersion.objects.content_version(),
         synonyms_version(),

@@ -222,8 +222,9 @@ def test_no_match_says_so_and_offers_the_a_to_z_and_the_coordinator_s_phone(clie
     assertContains(response, f'<a href="{phone.phone_href}">{phone.phone}</a>')
 
 
-def test_an_empty_search_page_invites_a_word(client):
-    response = client.get(SEARCH)
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"page": "2"}, {"q": "***"}])
+def test_an_empty_search_page_invites_a_word(client, params):
+    response = client.get(SEARCH, params)
     assertContains(response, "Type a word or two")
     assertNotContains(response, "found for")
 
