@@ -1,6 +1,6 @@
 """
-The one page cache of the public pages that look the same to every visitor: home, condition
-pages, the calculator's questions, and the conditions list and search as they move onto it.
+The one page cache of the public pages that look the same to every visitor: home, the conditions
+A-Z and search, the sitemap, condition pages and the calculator's questions.
 
 A view calls `cached_page(request, parts=..., render=...)`. The page is kept, as finished HTML in
 Django's cache, under a key that names everything it shows:

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Full-text search on PostgreSQL (conditions/search.py); harmless on SQLite.
+    "django.contrib.postgres",
     # Django's own form and widget templates, for the FORM_RENDERER below.
     "django.forms",
     "django_htmx",

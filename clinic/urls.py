@@ -1,13 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.http import require_safe
 
 from clinic import views
 from conditions import views as condition_views
 from conditions.models import FIGURE_DIR
-from conditions.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,8 +12,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
-    # Django's sitemap view answers any method; like every other public page, GET and HEAD only.
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Django's sitemap views, cached per content version; GET and HEAD only.
+    path("sitemap.xml", condition_views.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", condition_views.sitemap_section, name="sitemap-section"),
     path("conditions/", include("conditions.urls")),
     path("grading/", include("grading.urls")),
     path("contact/", include("contact.urls")),

@@ -45,6 +45,7 @@ from conditions.models import (
     Reference,
     Section,
     SlugRedirect,
+    Synonym,
     Treatment,
     UrgencyAdvice,
 )
@@ -256,12 +257,24 @@ class RelatedConditionsWidget(AutocompleteSelectMultiple):
         return super().optgroups(name, [v for v in value if str(v).isdigit()], attr)
 
 
+RESERVED_SLUGS = {"search"}
+
+
 class ConditionForm(forms.ModelForm):
     class Meta:
         model = Condition
         fields = ("name", "slug", "also_known_as", "summary", "related", "calculator")
         widgets = {"summary": forms.Textarea(attrs={"rows": 3, "class": "sized-text"})}
         field_classes = {"summary": TextBoxField}
+
+    def clean_slug(self) -> str:
+        # /conditions/search/ is the search page: an article there could never be reached.
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(
+                f'The address "{slug}" is taken by a page of the site. Choose another.'
+            )
+        return slug
 
     def clean_related(self):
         related = self.cleaned_data["related"]
@@ -698,3 +711,12 @@ def _compare_url(condition: Condition, a, b) -> str:
 def _name(user) -> str:
     profile = getattr(user, "staff_profile", None)
     return (profile.display_name if profile else "") or user.get_full_name() or user.get_username()
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Words patients search with that mean the same thing (conditions/search.py uses them at once)."""
+
+    list_display = ("terms", "updated_at")
+    search_fields = ("terms",)
+    fields = ("terms",)

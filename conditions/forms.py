@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from django import forms
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -12,7 +12,8 @@ from conditions.models import tidy_text
 
 
 class ConditionSearchForm(forms.Form):
-    """The search box on the conditions list. A plain GET form; htmx only filters as you type."""
+    """The search box: a plain GET form to the search page. With `live`, htmx also shows the
+    results as the patient types (after a pause), and the address follows, so Back works."""
 
     q = forms.CharField(
         label="Search conditions",
@@ -20,19 +21,25 @@ class ConditionSearchForm(forms.Form):
         help_text="For example: twitching, face pain or tic convulsif.",
         required=False,
         max_length=100,
-        widget=forms.TextInput(
-            attrs={
-                "type": "search",
-                "autocomplete": "off",
-                "spellcheck": "false",
-                "hx-get": reverse_lazy("conditions:list"),
-                "hx-trigger": "input changed delay:300ms, search",
-                "hx-target": "#condition-results",
-                "hx-swap": "innerHTML",
-                "hx-push-url": "true",
-            }
-        ),
+        error_messages={"max_length": "Please use fewer words: up to %(limit_value)s characters."},
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
     )
+
+    def __init__(self, *args, live: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if live:
+            self.fields["q"].widget.attrs.update(
+                {
+                    "hx-get": reverse("conditions:search"),
+                    "hx-trigger": "input changed delay:300ms, search",
+                    "hx-target": "#search-results",
+                    "hx-swap": "innerHTML",
+                    "hx-push-url": "true",
+                }
+            )
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())
 
 
 # --- The admin's editing screen ------------------------------------------------------------------

@@ -16,6 +16,7 @@ from hashlib import sha256
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -142,13 +143,14 @@ class PublishedVersionQuerySet(models.QuerySet):
         list, search, feed and form choice reads articles only through this."""
         return self.filter(is_live=True)
 
-    def search(self, query: str) -> "PublishedVersionQuerySet":
-        """Versions matching every word of `query` in the name, other names or summary."""
-        for term in query.split()[:8]:
-            self = self.filter(
-                Q(name__icontains=term) | Q(also_known_as__icontains=term) | Q(summary__icontains=term)
-            )
-        return self
+    def content_version(self) -> tuple[int, int]:
+        """What the public lists of articles (the A-Z, the sitemap) show, named in one aggregate
+        query: how many versions are live, and the id of the newest live one. Publishing adds a
+        version with a higher id than any before; unpublishing lowers the count; so any change to
+        the set of live versions changes the pair (a publish undone by unpublishing leaves the
+        count lower than before)."""
+        live = self.published().aggregate(count=models.Count("id"), newest=models.Max("id"))
+        return live["count"], live["newest"] or 0
 
 
 class PublishedVersion(models.Model):
@@ -603,3 +605,66 @@ class Reference(models.Model):
     def safe_url(self) -> str:
         """The link only if it is a web address (the form allows no other, but rows may be older)."""
         return self.url if self.url.lower().startswith(("https://", "http://")) else ""
+
+
+class Synonym(models.Model):
+    """Words and phrases that mean the same thing to someone searching, e.g. "botox, botulinum
+    toxin". A search for any of them also finds the others (conditions/search.py)."""
+
+    terms = models.CharField(
+        max_length=250,
+        unique=True,
+        help_text="Words or phrases that mean the same, separated by commas, e.g. 'HFS, hemifacial "
+        "spasm'. Capitals and plurals do not matter. A search for any of them finds articles that "
+        "use any of the others.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["terms"]
+
+    def __str__(self) -> str:
+        return self.terms
+
+    def save(self, *args, **kwargs) -> None:
+        self.terms = ", ".join(split_other_names(self.terms))
+        super().save(*args, **kwargs)
+
+    @property
+    def term_list(self) -> list[str]:
+        return split_other_names(self.terms)
+
+
+class SearchEntry(models.Model):
+    """The search index: the text of one live version, as search reads it (conditions/search.py
+    writes it when an article is published or unpublished; `manage.py rebuild_search_index`
+    rewrites it all). Never edited by hand.
+
+    On SQLite, the FTS5 table `conditions_searchentry_fts` indexes `names`, `summary` and `body`,
+    kept up to date by triggers on this table (migration 0010). On PostgreSQL, `vector` holds the
+    weighted text search vector, under a GIN index (same migration); it stays empty on SQLite.
+    """
+
+    condition = models.OneToOneField(Condition, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(PublishedVersion, on_delete=models.CASCADE, related_name="+")
+    slug = models.SlugField(max_length=120, db_index=False)
+    name = models.CharField(max_length=120)
+    also_known_as = models.CharField(max_length=250, blank=True)
+    names = models.TextField(help_text="The name and the other names, searched first.")
+    summary = models.TextField()
+    body = models.TextField(help_text="The plain text of every section and treatment.")
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "search entries"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("conditions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def other_names(self) -> list[str]:
+        return split_other_names(self.also_known_as)

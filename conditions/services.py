@@ -12,6 +12,10 @@ The publishing workflow: the only code that writes published versions.
 - `version_restore`: copy an old version into the working copy as a draft, which then needs
   sign-off like any other.
 
+The search index (conditions/search.py) follows the live versions in the same transaction: a
+version that goes live replaces the article's entry, unpublishing removes it. Restoring changes
+only the working copy, so the index is left alone until the restored draft is published.
+
 Each runs in one transaction with the article's row locked, so two reviewers publishing at once
 get consecutive version numbers, and "the latest version" is one indexed read, never a scan.
 Who may call them is checked here too (the `conditions.publish_condition` permission), whatever
@@ -27,6 +31,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from conditions import search
 from conditions.models import (
     Condition,
     Figure,
@@ -205,6 +210,7 @@ def condition_unpublish(*, condition_id: int, user) -> PublishedVersion:
         PublishedVersion.objects.filter(pk=live.pk).update(
             is_live=False, unpublished_at=timezone.now(), unpublished_by=user
         )
+        search.index_remove(live.condition_id)
         return live
 
 
@@ -261,6 +267,7 @@ def _go_live(version: PublishedVersion, latest: PublishedVersion | None) -> Publ
         SlugRedirect.objects.update_or_create(
             old_slug=latest.slug, defaults={"condition_id": version.condition_id}
         )
+    search.index_version(version)
     return version
 
 

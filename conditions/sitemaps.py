@@ -1,8 +1,12 @@
-"""/sitemap.xml: every live article (with when its live version was published) and the other public pages."""
+"""The sitemap: /sitemap.xml is an index of the sections below (/sitemap-conditions.xml, split into
+pages of LIMIT articles, ?p=2 and so on, so that no file grows with the library; and
+/sitemap-pages.xml). Every live article, with when its live version was published, and the other
+public pages."""
 
 from datetime import datetime
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from conditions.models import PublishedVersion
@@ -11,12 +15,17 @@ from conditions.models import PublishedVersion
 class ConditionSitemap(Sitemap):
     changefreq = "monthly"
     priority = 0.8
+    limit = 500  # about 70 KB a page
 
     def items(self):
         return PublishedVersion.objects.published().only("slug", "published_at").order_by("slug")
 
     def lastmod(self, version: PublishedVersion) -> datetime:
         return version.published_at
+
+    def get_latest_lastmod(self) -> datetime | None:
+        # For the index: one aggregate, where Django's default would read every article.
+        return PublishedVersion.objects.published().aggregate(latest=Max("published_at"))["latest"]
 
 
 class PublicPageSitemap(Sitemap):

@@ -9,9 +9,15 @@ built by the same function publishing uses, through the same template and code (
 """
 
 import re
+import string
+from itertools import groupby
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models.functions import Left, Upper
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -27,12 +33,21 @@ from clinic.models import ClinicProfile
 from conditions import images
 from conditions.forms import ConditionSearchForm
 from conditions.models import FIGURE_DIR, Condition, PublishedFile, PublishedVersion, SlugRedirect
+from conditions.search import search, synonyms_version
 from conditions.services import can_publish, version_build
+from conditions.sitemaps import SITEMAPS
 from conditions.snapshots import article_from_snapshot
 from conditions.structured_data import medical_web_page, to_script_json
 
 PAGE_TEMPLATE = "conditions/condition_detail.html"
 FIGURE_MAX_AGE = 365 * 24 * 60 * 60
+# The A-Z: with up to this many articles /conditions/ lists them all, grouped by letter; with more,
+# it shows the first letter, and each letter has its own page. A letter's page lists at most
+# AZ_PER_PAGE at a time (about 40 KB of HTML), then continues on a next page.
+AZ_ALL_ON_ONE_PAGE = 100
+AZ_PER_PAGE = 100
+# Page numbers beyond this are read as 1 (they name no page, and would only fill the cache).
+MAX_PAGE = 1000
 
 
 class HtmxHttpRequest(HttpRequest):  # for type checkers: a request that went through HtmxMiddleware
@@ -49,19 +64,133 @@ def can_preview(user: User | AnonymousUser) -> bool:
 
 
 @require_safe
+def condition_list(request: HttpRequest) -> HttpResponse:
+    """The conditions A-Z. An old search link (/conditions/?q=...) goes to the search page."""
+    if "q" in request.GET:
+        query = urlencode({"q": request.GET["q"]})
+        return HttpResponsePermanentRedirect(f"{reverse('conditions:search')}?{query}")
+    return _az(request, letter=None)
+
+
+@require_safe
+def condition_letter(request: HttpRequest, letter: str) -> HttpResponse:
+    """The conditions whose names start with `letter` (a-z)."""
+    return _az(request, letter=letter)
+
+
+def _az(request: HttpRequest, *, letter: str | None) -> HttpResponse:
+    # One aggregate query names what every A-Z page shows; the page itself is read only when the
+    # cache has no copy of this version.
+    number = _page_number(request)
+    version = PublishedVersion.objects.content_version()
+
+    def render_page() -> HttpResponse:
+        return render(request, "conditions/condition_list.html", _az_context(letter, number, version[0]))
+
+    return pagecache.cached_page(
+        request, parts=["conditions-az", letter or "", number, version], render=render_page
+    )
+
+
+def _az_context(letter: str | None, number: int, live_count: int) -> dict:
+    """Four queries, however many articles: the initials in use, then a page of articles."""
+    live = PublishedVersion.objects.published()
+    initials = set(live.annotate(initial=Upper(Left("name", 1))).values_list("initial", flat=True).distinct())
+    articles = live.only("slug", "name", "summary", "also_known_as").order_by("name")
+    if letter is None and live_count > AZ_ALL_ON_ONE_PAGE:
+        letter = next((x for x in string.ascii_lowercase if x.upper() in initials), None)
+    if letter is None:
+        page = Paginator(articles, AZ_ALL_ON_ONE_PAGE).get_page(1)
+    else:
+        page = Paginator(articles.filter(name__istartswith=letter), AZ_PER_PAGE).get_page(number)
+    groups = [
+        {"initial": initial, "articles": list(group)}
+        for initial, group in groupby(page.object_list, key=lambda version: version.name[:1].upper())
+    ]
+    letters = [
+        {
+            "letter": x.upper(),
+            "url": reverse("conditions:letter", kwargs={"letter": x}) if x.upper() in initials else "",
+            "current": x == letter,
+        }
+        for x in string.ascii_lowercase
+    ]
+    return {
+        "form": ConditionSearchForm(),
+        "letters": letters,
+        "letter": letter.upper() if letter else "",
+        "groups": groups,
+        "page": page,
+    }
+
+
+def _page_number(request: HttpRequest) -> int:
+    number = request.GET.get("page", "1")
+    return int(number) if number.isdigit() and 1 <= int(number) <= MAX_PAGE else 1
+
+
+@require_safe
 @vary_on_headers("HX-Request")
-def condition_list(request: HtmxHttpRequest) -> HttpResponse:
-    template = "conditions/condition_list.html"
+def condition_search(request: HtmxHttpRequest) -> HttpResponse:
+    """Search, as a plain GET form; htmx only swaps the results in as the patient types."""
+    template = "conditions/condition_search.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
-    form = ConditionSearchForm(request.GET)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    conditions = (
-        PublishedVersion.objects.published().only("slug", "name", "summary", "also_known_as").order_by("name")
-    )
-    if query:
-        conditions = conditions.search(query)
-    return render(request, template, {"form": form, "query": query, "conditions": list(conditions)})
+    form = ConditionSearchForm(request.GET or None, live=True)
+    if not form.is_valid():  # nothing typed yet, or too long: nothing to search or keep
+        return render(request, template, {"form": form, "found": None})
+    query, number = form.cleaned_data["q"], _page_number(request)
+
+    def render_results() -> HttpResponse:
+        return render(request, template, {"form": form, "found": search(query, number)})
+
+    # The same query on the same articles and synonyms gives the same page: kept like the A-Z
+    # (by the query as typed, which the search box shows again).
+    parts = [
+        "search",
+        template,
+        request.GET.get("q", ""),
+        number,
+        PublishedVersion.objects.content_version(),
+        synonyms_version(),
+    ]
+    return pagecache.cached_page(request, parts=parts, render=render_results)
+
+
+@require_safe
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """/sitemap.xml: the index of the sitemap's sections and their pages."""
+    return _cached_sitemap(request, sitemap_views.index, sitemap_url_name="sitemap-section")
+
+
+@require_safe
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    """/sitemap-<section>.xml (?p=2 for its second page): Django's sitemap view."""
+    return _cached_sitemap(request, sitemap_views.sitemap, section=section)
+
+
+def _cached_sitemap(request: HttpRequest, view, **kwargs) -> HttpResponse:
+    """The sitemap view's answer, rendered once per content version (and site address and page)
+    and then served from the cache."""
+    version = PublishedVersion.objects.content_version()
+
+    def render_sitemap() -> HttpResponse:
+        response = view(request, sitemaps=SITEMAPS, **kwargs)
+        response.render()
+        return response
+
+    parts = [
+        "sitemap",
+        kwargs.get("section", ""),
+        request.GET.get("p", ""),
+        request.scheme,
+        request.get_host(),
+    ]
+    response = pagecache.cached_page(request, parts=[*parts, version], render=render_sitemap)
+    # A copy from the cache comes back as a plain response: say again what it is.
+    response.headers["Content-Type"] = "application/xml"
+    response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    return response
 
 
 @require_safe

@@ -54,6 +54,7 @@ PATIENT_FIELDS = [
     "phone_link",
     "preferred_contact",
     "condition",
+    "condition_other",
     "message",
     "calculator_summary",
     "consent_at",
@@ -434,7 +435,9 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description="condition")
     def condition_name(self, enquiry: Enquiry) -> str:
-        return enquiry.condition.name if enquiry.condition else "-"
+        if enquiry.condition:
+            return enquiry.condition.name
+        return Truncator(enquiry.condition_other).words(6) if enquiry.condition_other else "-"
 
     @admin.display(description="message")
     def message_start(self, enquiry: Enquiry) -> str:

@@ -32,6 +32,7 @@ HEADER = [
     "status",
     "assignee",
     "condition",
+    "another condition",
     "name",
     "email",
     "phone",
@@ -45,6 +46,7 @@ COLUMNS = [
     "status",
     "assignee__username",
     "condition__name",
+    "condition_other",
     "name",
     "email",
     "phone",
@@ -76,13 +78,16 @@ def emails_label(coordinator_mail: str, acknowledgement_mail: str) -> str:
 
 
 def row_cells(row: tuple) -> list[str]:
-    (reference, received, status, assignee, condition, name, email, phone, contact, result, *mails) = row
+    (reference, received, status, assignee, condition, other, name, email, phone, contact, result, *mails) = (
+        row
+    )
     return [
         csv_cell(reference),
         timezone.localtime(received).strftime("%Y-%m-%d %H:%M"),
         STATUS_LABELS.get(status, status),
         csv_cell(assignee),
         csv_cell(condition),
+        csv_cell(other),
         csv_cell(name),
         csv_cell(email),
         phone_cell(phone),

@@ -1,13 +1,17 @@
 import uuid
 
 from django import forms
+from django.db.models import Q
 
-from conditions.models import Condition, PublishedVersion
+from conditions.models import PublishedVersion
 from contact.models import MESSAGE_MAX_LENGTH, Enquiry
 from contact.phone import PhoneNumberError, normalise_phone
+from contact.popular import popular_condition_ids
 from grading.handoff import CalculatorResult, HandoffError, load_result
 
 HONEYPOT_FIELD = "website"
+# The condition choice that names none: the patient may say which in `condition_other`.
+OTHER_CONDITION = "other"
 
 
 class OneTimeTokenField(forms.UUIDField):
@@ -22,20 +26,14 @@ class OneTimeTokenField(forms.UUIDField):
             return None
 
 
-class LiveConditionField(forms.ModelChoiceField):
-    """A choice among the published articles, by address; gives the article (the Condition)."""
+class ConditionChoiceField(forms.ChoiceField):
+    """Radio buttons for a short list of conditions, read only when the form is shown (a form
+    that is only checked and sent reads nothing for them). The posted address is checked in
+    EnquiryForm.clean_condition, against every live article: the one the patient came from need
+    not be on the short list."""
 
-    def label_from_instance(self, obj: PublishedVersion) -> str:
-        return obj.name
-
-    def to_python(self, value) -> Condition | None:
-        version = super().to_python(value)
-        return version.condition if version else None
-
-    def prepare_value(self, value):
-        if isinstance(value, Condition):  # an enquiry's article, e.g. as the initial value
-            return value.slug
-        return super().prepare_value(value)
+    def valid_value(self, value) -> bool:
+        return True
 
 
 class EnquiryForm(forms.Form):
@@ -84,17 +82,21 @@ class EnquiryForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how you would like us to reply."},
     )
-    condition = LiveConditionField(
+    # A short list, never every article: the one the patient came from, then the ones most
+    # written in about (contact/popular.py), then "another condition or not sure". The value is
+    # the article's address; clean_condition checks it against the live articles.
+    condition = ConditionChoiceField(
         label="What is your enquiry about? (optional)",
-        # The live versions (their names and addresses, never a draft's), read when the form is
-        # shown or checked; the enquiry records the article itself.
-        queryset=PublishedVersion.objects.published()
-        .select_related("condition")
-        .only("slug", "name", "condition__id"),
-        to_field_name="slug",
         required=False,
-        empty_label="Not sure, or something else",
+        widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose a condition from the list."},
+    )
+    condition_other = forms.CharField(
+        label="Another condition, or not sure? Tell us here (optional)",
+        required=False,
+        max_length=200,
+        help_text="For example, the name a doctor gave, or what you notice.",
+        error_messages={"max_length": "Please shorten this to %(limit_value)s characters or fewer."},
     )
     message = forms.CharField(
         label="Your message",
@@ -130,6 +132,7 @@ class EnquiryForm(forms.Form):
     def __init__(self, *args, result_token: str = "", **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")  # labels are phrases and questions: no added colon
         super().__init__(*args, **kwargs)
+        self.fields["condition"].choices = self._condition_choices
         # No maxlength attribute on the message: a browser would cut a long paste short without
         # a word. The server says how long it is instead.
         self.fields["message"].widget.attrs.pop("maxlength", None)
@@ -152,6 +155,42 @@ class EnquiryForm(forms.Form):
                 self.data.pop("remove_result", None)
         elif not self.is_bound:
             self.initial["result"] = result_token
+
+    def _condition_choices(self) -> list[tuple[str, str]]:
+        """The short list, with the article the patient came from (or chose) first. One query."""
+        came_from = (self.data.get("condition") if self.is_bound else self.initial.get("condition")) or ""
+        names = dict(
+            PublishedVersion.objects.published()
+            .filter(Q(condition_id__in=popular_condition_ids()) | Q(slug=came_from))
+            .values_list("slug", "name")
+        )
+        first = [came_from] if came_from in names else []
+        others = sorted((slug for slug in names if slug != came_from), key=names.get)
+        return [
+            *((slug, names[slug]) for slug in [*first, *others]),
+            (OTHER_CONDITION, "Another condition, or not sure"),
+        ]
+
+    def clean_condition(self):
+        """The article (the Condition) chosen, or None for none or "another condition or not sure"."""
+        slug = self.cleaned_data["condition"]
+        if slug in ("", OTHER_CONDITION):
+            return None
+        version = (
+            PublishedVersion.objects.published()
+            .filter(slug=slug)
+            .select_related("condition")
+            .only("slug", "condition__id")
+            .first()
+        )
+        if version is None:
+            raise forms.ValidationError(
+                self.fields["condition"].error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return version.condition
+
+    def clean_condition_other(self) -> str:
+        return " ".join(self.cleaned_data["condition_other"].split())
 
     def clean_name(self) -> str:
         # One line, single spaces: the name is written into the acknowledgement mail.
@@ -235,6 +274,42 @@ class DataRequestCorrectionForm(forms.Form):
     phone = forms.CharField(label="Correct phone number", required=False, max_length=30)
 
     clean_phone = DataRequestForm.clean_phone
+
+    def _condition_choices(self) -> list[tuple[str, str]]:
+        """The short list, with the article the patient came from (or chose) first. One query."""
+        came_from = (self.data.get("condition") if self.is_bound else self.initial.get("condition")) or ""
+        names = dict(
+            PublishedVersion.objects.published()
+            .filter(Q(condition_id__in=popular_condition_ids()) | Q(slug=came_from))
+            .values_list("slug", "name")
+        )
+        first = [came_from] if came_from in names else []
+        others = sorted((slug for slug in names if slug != came_from), key=names.get)
+        return [
+            *((slug, names[slug]) for slug in [*first, *others]),
+            (OTHER_CONDITION, "Another condition, or not sure"),
+        ]
+
+    def clean_condition(self):
+        """The article (the Condition) chosen, or None for none or "another condition or not sure"."""
+        slug = self.cleaned_data["condition"]
+        if slug in ("", OTHER_CONDITION):
+            return None
+        version = (
+            PublishedVersion.objects.published()
+            .filter(slug=slug)
+            .select_related("condition")
+            .only("slug", "condition__id")
+            .first()
+        )
+        if version is None:
+            raise forms.ValidationError(
+                self.fields["condition"].error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return version.condition
+
+    def clean_condition_other(self) -> str:
+        return " ".join(self.cleaned_data["condition_other"].split())
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())

@@ -172,6 +172,7 @@ def list_queryset(queryset: QuerySet) -> QuerySet:
         "assignee__last_name",
         "condition",
         "condition__name",
+        "condition_other",
     )
 
 

@@ -115,6 +115,13 @@ class Enquiry(models.Model):
         db_index=False,  # (condition, created_at, id) below serves the filter and its order
         help_text="The condition the patient chose, if any.",
     )
+    condition_other = models.CharField(
+        "another condition",
+        max_length=200,
+        blank=True,
+        help_text="What the patient wrote when their condition was not among the choices, or "
+        "they were not sure.",
+    )
     message = models.TextField(max_length=MESSAGE_MAX_LENGTH)
     calculator_result = models.JSONField(
         null=True,

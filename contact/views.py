@@ -10,7 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from conditions.models import PublishedVersion
 from contact.calculator import describe_result
 from contact.forms import HONEYPOT_FIELD, EnquiryForm
 from contact.models import Enquiry
@@ -85,11 +84,10 @@ def _to_thanks(request: HttpRequest, reference: str) -> HttpResponseRedirect:
 def enquiry_form(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _enquiry_post(request)
-    slug = request.GET.get("condition", "")
-    # Unknown or unpublished slugs are ignored: the form simply starts with nothing chosen.
-    condition = PublishedVersion.objects.published().filter(slug=slug).only("slug").first() if slug else None
+    # The article the patient came from (?condition=<its address>) is offered first and chosen;
+    # an unknown or unpublished address is ignored (EnquiryForm).
     form = EnquiryForm(
-        initial={"condition": condition, "submission_id": uuid.uuid4()},
+        initial={"condition": request.GET.get("condition", ""), "submission_id": uuid.uuid4()},
         result_token=request.GET.get("result", ""),
     )
     return _render_form(request, form)
@@ -124,6 +122,7 @@ def _enquiry_post(request: HtmxHttpRequest) -> HttpResponse:
         phone=data["phone"],
         preferred_contact=data["preferred_contact"],
         condition=data["condition"],
+        condition_other=data["condition_other"],
         message=data["message"],
         calculator_result=form.calculator_data(),
         consent=data["consent"],

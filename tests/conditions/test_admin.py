@@ -13,7 +13,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from conditions import images
-from conditions.models import Condition, PublishedVersion, Section
+from conditions.models import Condition, PublishedVersion, Section, Synonym
 from tests.conditions.factory import (
     EDITORS,
     REVIEWERS,
@@ -86,6 +86,8 @@ def test_editors_draft_articles_and_may_delete_parts_but_not_articles_nor_publis
         f"{action}_{model}" for model in ["condition", *parts] for action in ["add", "change", "view"]
     }
     expected |= {f"delete_{model}" for model in parts} | {"view_slugredirect"}
+    # Search synonyms are theirs to keep, deleting included.
+    expected |= {f"{action}_synonym" for action in ["add", "change", "delete", "view"]}
     assert codenames(EDITORS) == expected
     assert codenames(REVIEWERS) == expected | {"publish_condition"}
 
@@ -343,3 +345,17 @@ def test_section_kinds_are_unique_per_article_on_the_form(editor_client):
     })  # fmt: skip
     assert response.status_code == 200
     assert not Section.objects.exists()
+
+
+def test_an_article_cannot_take_the_search_page_s_address(editor_client):
+    response = editor_client.post(ADD, form_data(slug="search", sections={"overview": "Text."}))
+    assertContains(response, "is taken by a page of the site")
+    assert not Condition.objects.filter(slug="search").exists()
+
+
+def test_editors_keep_the_search_synonyms(editor_client):
+    response = editor_client.post(
+        reverse("admin:conditions_synonym_add"), {"terms": "Bell palsy , facial palsy"}
+    )
+    assert response.status_code == 302
+    assert Synonym.objects.get(terms__startswith="Bell").terms == "Bell palsy, facial palsy"

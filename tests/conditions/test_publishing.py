@@ -377,7 +377,7 @@ def test_unpublish_takes_the_article_off_everything_public_and_republish_puts_it
     assertRedirects(reviewer.post(url("unpublish", condition)), url("versions", condition))
     assert public.get(PAGE).status_code == 404
     assertNotContains(public.get(reverse("conditions:list")), "Hemifacial spasm")
-    assertNotContains(public.get("/sitemap.xml"), "/conditions/hemifacial-spasm/")
+    assertNotContains(public.get("/sitemap-conditions.xml"), "/conditions/hemifacial-spasm/")
     assertNotContains(public.get(reverse("contact:form")), "Hemifacial spasm")
     assert Condition.objects.filter(pk=condition.pk).exists()  # kept in the admin
     off = PublishedVersion.objects.get(number=1)
@@ -579,14 +579,15 @@ def test_draft_text_appears_nowhere_public(editor):
     pages = [
         public.get(PAGE),
         public.get(reverse("conditions:list")),
-        public.get(reverse("conditions:list"), {"q": "spasm"}),
-        public.get("/sitemap.xml"),
+        public.get(reverse("conditions:letter", kwargs={"letter": "h"})),
+        public.get(reverse("conditions:search"), {"q": "spasm"}),
+        public.get("/sitemap-conditions.xml"),
         public.get(reverse("contact:form"), {"condition": "hemifacial-spasm"}),
     ]
     for page in pages:
         assert page.status_code == 200
         assert secret not in page.content.decode()
-    assertContains(public.get(reverse("conditions:list"), {"q": secret}), "No condition matches those words")
+    assertContains(public.get(reverse("conditions:search"), {"q": secret}), "No conditions found for")
     html = pages[0].content.decode()
     assert re.search(r'<meta name="description" content="Muscles on one side', html)
     assert secret not in re.search(r'ld\+json">(.*?)</script>', html, re.S)[1]

@@ -43,50 +43,7 @@ def test_list_shows_published_conditions_with_summaries_and_hides_drafts(client)
     assertNotContains(response, "Secret draft")
 
 
-def test_search_works_without_javascript_as_a_plain_get_form(client):
-    make_condition(also_known_as="tic convulsif")
-    make_condition(name="Trigeminal neuralgia", slug="trigeminal-neuralgia", summary="Stabbing pain.")
-    response = client.get(reverse("conditions:list"), {"q": "convulsif"})
-    html = response.content.decode()
-    assert '<form class="condition-search" method="get" action="/conditions/" role="search">' in html
-    assert '<label for="id_q">Search conditions</label>' in html
-    assertContains(response, "1 condition found for")
-    assertContains(response, "Hemifacial spasm")
-    assertNotContains(response, "Trigeminal neuralgia")
-
-
-def test_search_with_no_match_says_so_and_offers_the_phone_number(client):
-    make_condition()
-    response = client.get(reverse("conditions:list"), {"q": "migraine"})
-    assertContains(response, "No condition matches those words")
-    assertContains(response, 'href="tel:+6565926871"')
-
-
-def test_htmx_search_returns_only_the_results_fragment(client):
-    make_condition()
-    response = client.get(reverse("conditions:list"), {"q": "spasm"}, headers={"HX-Request": "true"})
-    html = response.content.decode()
-    assert "<html" not in html and "<form" not in html
-    assert "Hemifacial spasm" in html
-    assert response.headers["Vary"].startswith("HX-Request")
-
-
-def test_htmx_history_restore_gets_the_full_page(client):
-    make_condition()
-    response = client.get(
-        reverse("conditions:list"), {"q": "spasm"},
-        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
-    )  # fmt: skip
-    assertContains(response, "<html")
-
-
-def test_list_page_takes_one_query_however_many_conditions(client, django_assert_num_queries):
-    for number in range(5):
-        make_condition(name=f"Condition {number}", slug=f"condition-{number}")
-    ClinicProfile.load()
-    with django_assert_num_queries(1):
-        response = client.get(reverse("conditions:list"))
-    assertContains(response, "Condition 4")
+# (The A-Z and search: tests/conditions/test_az.py and test_search.py.)
 
 
 # --- The article page ----------------------------------------------------------------------
@@ -486,8 +443,11 @@ def test_sitemap_lists_live_articles_with_their_publish_date_and_the_public_page
     make_condition()
     make_condition(name="Draft", slug="draft", publish=False)
     version = PublishedVersion.objects.get()
-    response = client.get("/sitemap.xml")
-    xml = response.content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/sitemap-conditions.xml</loc>" in index
+    assert "<loc>http://testserver/sitemap-pages.xml</loc>" in index
+    response = client.get("/sitemap-conditions.xml")
+    xml = response.content.decode() + client.get("/sitemap-pages.xml").content.decode()
     assert response.status_code == 200
     assert "<loc>http://testserver/conditions/hemifacial-spasm/</loc>" in xml
     assert f"<lastmod>{timezone.localdate(version.published_at).isoformat()}</lastmod>" in xml

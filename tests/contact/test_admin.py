@@ -554,7 +554,12 @@ def export(client, *enquiries):
 
 def test_coordinators_can_export_selected_enquiries_as_csv(client, coordinator):
     first = make_enquiry(condition=make_condition())
-    second = make_enquiry(name='=HYPERLINK("http://evil")', email="", preferred_contact="phone")
+    second = make_enquiry(
+        name='=HYPERLINK("http://evil")',
+        email="",
+        preferred_contact="phone",
+        condition_other="Something rarer",
+    )
     staff_login(client, coordinator)
     response = export(client, first, second)
     assert response.status_code == 200
@@ -565,9 +570,10 @@ def test_coordinators_can_export_selected_enquiries_as_csv(client, coordinator):
     assert [row[0] for row in rows[1:]] == [second.reference, first.reference]  # newest first
     by_reference = {row[0]: row for row in rows[1:]}
     assert by_reference[first.reference][4] == "Hemifacial spasm"
-    assert by_reference[second.reference][5].startswith("'=")  # no formula runs in a spreadsheet
+    assert by_reference[second.reference][5] == "Something rarer"  # the patient's own words
+    assert by_reference[second.reference][6].startswith("'=")  # no formula runs in a spreadsheet
     # The phone number as text a spreadsheet shows with its +, not as a number or a formula.
-    assert by_reference[first.reference][7] == '="+6591234567"'
+    assert by_reference[first.reference][8] == '="+6591234567"'
     assert "twitching" not in "".join(",".join(row) for row in rows)  # the message stays in the admin
     (entry,) = LogEntry.objects.all()
     assert entry.user == coordinator

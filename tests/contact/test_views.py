@@ -29,7 +29,16 @@ def test_form_page_warns_it_is_not_for_emergencies_and_gives_the_reply_time(clie
 
 def test_form_has_a_label_for_every_field_and_no_personal_identifiers(client):
     html = client.get(FORM_URL).content.decode()
-    for field in ["name", "email", "phone", "condition", "message", "consent", "website"]:
+    for field in [
+        "name",
+        "email",
+        "phone",
+        "condition_0",
+        "condition_other",
+        "message",
+        "consent",
+        "website",
+    ]:
         assert f'for="id_{field}"' in html
     for radio in range(3):
         assert f'for="id_preferred_contact_{radio}"' in html
@@ -62,7 +71,9 @@ def test_each_form_gets_a_fresh_one_time_token(client):
 def test_coming_from_a_condition_page_preselects_it(client):
     make_condition()
     response = client.get(FORM_URL, {"condition": "hemifacial-spasm"})
-    assertContains(response, '<option value="hemifacial-spasm" selected>')
+    assertContains(
+        response, '<input type="radio" name="condition" value="hemifacial-spasm" id="id_condition_0" checked>'
+    )
 
 
 @pytest.mark.parametrize("slug", ["no-such-thing", "draft-one", "<script>"])
@@ -70,7 +81,8 @@ def test_an_unknown_or_unpublished_condition_is_ignored(client, slug):
     make_condition(slug="draft-one", name="Draft", publish=False)
     response = client.get(FORM_URL, {"condition": slug})
     assert response.status_code == 200
-    assertContains(response, '<option value="" selected>')
+    assert not re.search(r'<input type="radio" name="condition"[^>]*checked', response.content.decode())
+    assertNotContains(response, "Draft")
 
 
 def test_a_valid_enquiry_is_saved_and_the_patient_gets_a_reference(client, coordinator_emails, mailoutbox):
@@ -159,7 +171,7 @@ def test_every_kind_of_field_can_be_linked_from_the_error_summary(client):
     make_condition()
     response = client.post(FORM_URL, valid_post(message="", condition="not-a-condition", phone="12"))
     html = response.content.decode()
-    for anchor in ["#id_message", "#id_condition", "#id_phone"]:
+    for anchor in ["#id_message", "#id_condition_0", "#id_phone"]:
         assert f'href="{anchor}"' in html
 
 
@@ -280,8 +292,10 @@ def test_send_this_result_arrives_attached_in_the_patient_s_words_with_the_condi
     assert "checked" not in box
     assert '<label for="id_remove_result">Remove the result from my message</label>' in html
     assert re.search(r'<input type="hidden" name="result" value="[^"]+"', html)
-    selected = re.search(r'<option value="hemifacial-spasm"[^>]*>', html).group(0)
-    assert "selected" in selected
+    selected = re.search(r'<input type="radio" name="condition" value="hemifacial-spasm"[^>]*>', html).group(
+        0
+    )
+    assert "checked" in selected
 
 
 def test_the_consent_wording_says_the_result_is_sent_only_when_one_is_attached(client):

@@ -3,6 +3,7 @@ calculator link. Plus the article pages' accessibility and print handout."""
 
 import re
 
+import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -39,31 +40,63 @@ def test_patient_finds_reads_and_moves_on_to_the_calculator(page: Page, site, si
     expect(page.get_by_role("heading", level=1)).to_contain_text("calculator")
 
 
-def test_search_works_without_javascript(browser, site):
+@pytest.mark.parametrize("query", ["twitching", "botox"])
+def test_search_finds_the_article_without_javascript(browser, site, query):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
         page.goto(site + reverse("conditions:list"))
-        page.get_by_role("searchbox").fill("tic convulsif")
+        page.get_by_role("searchbox").fill(query)
         page.get_by_role("button", name="Search").click()
-        expect(page).to_have_url(site + reverse("conditions:list") + "?q=tic+convulsif")
-        results = page.locator(".condition-list")
-        expect(results).to_contain_text("Hemifacial spasm")
-        expect(results).not_to_contain_text("Trigeminal neuralgia")
+        expect(page).to_have_url(site + reverse("conditions:search") + f"?q={query}")
+        results = page.locator(".search-results")
+        # First: the article about it (trigeminal neuralgia's text may mention it too).
+        expect(results.get_by_role("heading").first).to_have_text("Hemifacial spasm")
+        expect(results.locator("mark").first).to_be_visible()
+        results.get_by_role("link", name="Hemifacial spasm").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Hemifacial spasm")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("query", ["twitching", "botox"])
+def test_search_shows_results_as_the_patient_types(page: Page, site, query):
+    page.goto(site + reverse("conditions:search"))
+    page.get_by_role("searchbox").press_sequentially(query, delay=30)
+    results = page.locator("#search-results")
+    # No button pressed: htmx fetched the results and the address followed.
+    expect(results.get_by_role("heading").first).to_have_text("Hemifacial spasm")
+    expect(page).to_have_url(site + reverse("conditions:search") + f"?q={query}")
+    expect(results).to_have_attribute("aria-live", "polite")
+    results.get_by_role("link", name="Hemifacial spasm").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hemifacial spasm")
+
+
+def test_a_to_z_letters_lead_to_their_conditions(page: Page, site):
+    page.goto(site + reverse("conditions:list"))
+    letters = page.get_by_role("navigation", name="Conditions A to Z")
+    expect(letters.get_by_role("link")).to_have_count(2)  # H and T: the seeded conditions
+    letters.get_by_role("link", name="T", exact=True).click()
+    expect(page).to_have_url(site + reverse("conditions:letter", kwargs={"letter": "t"}))
+    expect(page.locator("main")).to_contain_text("Trigeminal neuralgia")
+    expect(page.locator("main")).not_to_contain_text("Hemifacial spasm")
 
 
 def test_article_pages_are_accessible(page: Page, site, size, shoot):
     for path in [
         reverse("conditions:list"),
+        reverse("conditions:letter", kwargs={"letter": "h"}),
         reverse("conditions:detail", kwargs={"slug": "hemifacial-spasm"}),
     ]:
         page.goto(site + path)
         assert_no_axe_violations(page)
         assert_sound_structure(page)
-    page.goto(site + reverse("conditions:list") + "?q=spasm")
-    assert_no_axe_violations(page)
+    shoot("conditions-a-z")
+    for query in ["spasm", "zzzz"]:  # results, and none
+        page.goto(site + reverse("conditions:search") + f"?q={query}")
+        assert_no_axe_violations(page)
+        assert_sound_structure(page)
+    page.goto(site + reverse("conditions:search") + "?q=spasm")
     shoot("conditions-search")
 
 

@@ -21,7 +21,7 @@ from tests.e2e.test_write_in import fill_enquiry
 PAGES = {
     "home": "/",
     "conditions": "/conditions/",
-    "no-match": "/conditions/?q=zzzz",
+    "no-match": "/conditions/search/?q=zzzz",
     "article": "/conditions/hemifacial-spasm/",
     "calculators": "/grading/",
     "calculator": "/grading/hemifacial-spasm/",

@@ -43,7 +43,7 @@ def test_postgresql_outage_gives_the_calm_503_page_and_the_site_recovers_when_it
 
     set_database_open(name, open_=False)
     try:
-        for path in ["/conditions/", CONDITION_PAGE, "/conditions/?q=spasm"]:
+        for path in ["/conditions/", CONDITION_PAGE, "/conditions/search/?q=spasm"]:
             response = patient.get(path)
             assert response.status == 503, path
             assert "having trouble" in response.body

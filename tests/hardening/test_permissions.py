@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.asserts import assertContains, assertNotContains
 
 from clinic.models import ClinicProfile
-from conditions.models import Condition, PublishedVersion, Section
+from conditions.models import Condition, PublishedVersion, Section, Synonym
 from contact.models import Enquiry, EnquiryAccess, EnquiryNote
 from contact.tasks import send_enquiry_mails
 from tests.conditions.factory import REVIEWERS, make_condition, make_staff, publish_version
@@ -51,6 +51,8 @@ LOGS = {
 # page (302), signed in -> 403 (or 404 for an app index with nothing to show).
 TABLE = {
     "conditions.condition": {"changelist": {E, R, S}, "add": {E, R, S}, "change": {E, R, S}, "delete": {S}, "history": {E, R, S}},
+    # Search synonyms: the editors' and reviewers' to keep.
+    "conditions.synonym": {"changelist": {E, R, S}, "add": {E, R, S}, "change": {E, R, S}, "delete": {E, R, S}, "history": {E, R, S}},
     "contact.enquiry": {"changelist": {C, S}, "add": set(), "change": {C, S}, "delete": {S}, "history": {C, S}},
     "clinic.clinicprofile": {"changelist": {S}, "add": set(), "change": {S}, "delete": set(), "history": {S}},
     "auth.user": ONLY_SUPERUSER,
@@ -84,6 +86,7 @@ def objects(db) -> dict:
     }
     return {
         "conditions.condition": condition,
+        "conditions.synonym": Synonym.objects.get(terms="botox, botulinum toxin"),
         "contact.enquiry": make_enquiry(condition=condition, calculator_result=None),
         "clinic.clinicprofile": ClinicProfile.objects.get(),
         "auth.user": someone,
@@ -357,8 +360,9 @@ def test_signed_out_visitors_and_staff_who_may_not_edit_see_only_published_artic
         assert client.get(draft.get_absolute_url()).status_code == 404
         listing = client.get(reverse("conditions:list")).content.decode()
         assert published.name in listing and draft.name not in listing
-        assert draft.name not in client.get(reverse("conditions:list"), {"q": "Secret"}).content.decode()
-        assert draft.get_absolute_url() not in client.get(reverse("sitemap")).content.decode()
+        assert draft.name not in client.get(reverse("conditions:search"), {"q": "Secret"}).content.decode()
+        sitemap = client.get(reverse("sitemap-section", kwargs={"section": "conditions"})).content.decode()
+        assert published.get_absolute_url() in sitemap and draft.get_absolute_url() not in sitemap
         assertNotContains(client.get(reverse("contact:form"), {"condition": draft.slug}), "Secret draft")
     assert clients[EDITOR].get(draft.get_absolute_url()).status_code == 404  # only published pages here
     preview = reverse("conditions:preview", args=[draft.pk])

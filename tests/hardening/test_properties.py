@@ -145,7 +145,7 @@ def test_any_query_string_on_the_enquiry_form_shows_the_form_or_a_400(client_, q
 @given(q=ANY_TEXT, htmx=st.booleans())
 def test_any_search_answers_the_list_with_the_words_escaped(client_, q, htmx):
     headers = {"HX-Request": "true"} if htmx else {}
-    url = address(reverse("conditions:list"), {"q": q})
+    url = address(reverse("conditions:search"), {"q": q})
     response = client_.get(url, headers=headers)
     assert_not_a_server_error(response)
     if refused_address(url):
@@ -168,7 +168,11 @@ def test_any_condition_address_is_a_page_a_redirect_or_a_4xx(client_, segment):
 @given(raw=st.binary(min_size=1, max_size=40))
 def test_any_bytes_in_the_path_and_query_string_are_a_page_or_a_4xx(client_, raw):
     encoded = quote(raw, safe="")
-    for url in [f"/conditions/{encoded}/", f"/conditions/?q={encoded}", f"/contact/?condition={encoded}"]:
+    for url in [
+        f"/conditions/{encoded}/",
+        f"/conditions/search/?q={encoded}",
+        f"/contact/?condition={encoded}",
+    ]:
         response = client_.get(url)
         assert_not_a_server_error(response, what=url)
         assert response.status_code in (200, 400, 404)

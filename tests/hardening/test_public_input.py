@@ -63,6 +63,8 @@ def public_urls(condition: Condition) -> list[str]:
         reverse("home"),
         reverse("privacy"),
         reverse("conditions:list"),
+        reverse("conditions:letter", kwargs={"letter": "h"}),
+        reverse("conditions:search"),
         condition.get_absolute_url(),
         reverse(CALCULATOR),
         reverse("contact:form"),
@@ -71,6 +73,7 @@ def public_urls(condition: Condition) -> list[str]:
         reverse("healthz"),
         reverse("robots"),
         reverse("sitemap"),
+        reverse("sitemap-section", kwargs={"section": "conditions"}),
     ]
 
 
@@ -389,7 +392,7 @@ def test_a_signed_result_survives_a_hostile_message_around_it(client):
 def test_search_with_hostile_text_answers_the_list_page_with_the_words_escaped(client, condition, subtests):
     for name, value in ALL_TEXTS:
         with subtests.test(value=name):
-            url = address(reverse("conditions:list"), {"q": value})
+            url = address(reverse("conditions:search"), {"q": value})
             response = client.get(url)
             assert_not_a_server_error(response)
             if refused_address(url):
@@ -400,12 +403,12 @@ def test_search_with_hostile_text_answers_the_list_page_with_the_words_escaped(c
                 assertContains(response, escape(value.strip()))
                 if "<" in value:
                     assert value not in response.content.decode()
-            fragment = client.get(reverse("conditions:list"), {"q": value}, headers={"HX-Request": "true"})
+            fragment = client.get(reverse("conditions:search"), {"q": value}, headers={"HX-Request": "true"})
             assert fragment.status_code == 200
             assert b"<html" not in fragment.content
     for raw in INVALID_UTF8:
         with subtests.test(raw=raw):
-            assert client.get(f"{reverse('conditions:list')}?q={raw}").status_code == (
+            assert client.get(f"{reverse('conditions:search')}?q={raw}").status_code == (
                 400 if raw == "%00" else 200
             )
 
@@ -517,7 +520,7 @@ def test_a_nul_anywhere_in_the_address_gets_the_friendly_400_before_any_view(cli
     for url in [
         "/contact/?condition=%00",
         "/contact/?cond%00ition=x",
-        "/conditions/?q=a%00b",
+        "/conditions/search/?q=a%00b",
         "/grading/hemifacial-spasm/?result=%00",
         "/conditions/%00/",
         "/admin/contact/enquiry/?status=%00",
@@ -533,11 +536,11 @@ def test_a_nul_anywhere_in_the_address_gets_the_friendly_400_before_any_view(cli
 def test_an_address_longer_than_gunicorn_accepts_gets_the_friendly_400(client, superuser, subtests):
     """A 100,000-character admin search was a LIKE pattern SQLite refuses: it read as an outage (503)."""
     staff = signed_in(superuser)
-    for url in ["/conditions/?q=" + "a" * 5000, "/contact/?result=" + "x" * 5000, "/" + "a" * 5000,
+    for url in ["/conditions/search/?q=" + "a" * 5000, "/contact/?result=" + "x" * 5000, "/" + "a" * 5000,
                 "/admin/contact/enquiry/?q=" + "A" * 100_000, "/admin/auth/user/?q=" + "%F0%9F%98%A3" * 1000]:  # fmt: skip
         with subtests.test(url=url[:30]):
             assertContains(staff.get(url), REFUSED_ADDRESS, status_code=400)
-    assert staff.get("/conditions/?q=" + "a" * 4000).status_code == 200  # long, but within the limit
+    assert staff.get("/conditions/search/?q=" + "a" * 4000).status_code == 200  # long, but within the limit
 
 
 def test_an_address_cannot_forge_or_split_lines_in_the_access_log(client, caplog, subtests):
