@@ -10,6 +10,9 @@ at once never both take the same place (a read-then-write count could lose one).
 The places live in the cache named by CONTACT_RATE_LIMIT_CACHE: Redis when configured (one count
 for every worker and machine), otherwise the database cache (one count for every worker using the
 same database). Only the client's address is used, and only as a hash in the cache key.
+
+Other forms reuse it with their own `scope`, limit and window (the articles' "Is this page
+useful?" answers: conditions/views.py).
 """
 
 import hashlib
@@ -47,14 +50,19 @@ def _bucket(ip: str) -> str:
     return str(address)
 
 
-def rate_limit_take(request: HttpRequest) -> int:
-    """Take one of this client's places for an enquiry. Returns 0 when one was free, otherwise
-    the number of seconds until the first place frees up (the 429's Retry-After)."""
+def rate_limit_take(
+    request: HttpRequest, *, scope: str = "contact", limit: int | None = None, window: int | None = None
+) -> int:
+    """Take one of this client's places for an enquiry (or for what `scope` names: at most `limit`
+    in any `window` seconds, the enquiry limits by default). Returns 0 when one was free,
+    otherwise the number of seconds until the first place frees up (the 429's Retry-After)."""
     cache = caches[settings.CONTACT_RATE_LIMIT_CACHE]
-    key = KEY_PREFIX + hashlib.sha256(_bucket(client_ip(request)).encode()).hexdigest()[:32]
-    window = settings.CONTACT_RATE_LIMIT_WINDOW
+    prefix = KEY_PREFIX if scope == "contact" else f"{scope}:rate:"
+    key = prefix + hashlib.sha256(_bucket(client_ip(request)).encode()).hexdigest()[:32]
+    window = window or settings.CONTACT_RATE_LIMIT_WINDOW
+    limit = limit or settings.CONTACT_RATE_LIMIT
     now = time.time()
-    places = [f"{key}:{number}" for number in range(settings.CONTACT_RATE_LIMIT)]
+    places = [f"{key}:{number}" for number in range(limit)]
     for place in places:
         # The value is when the place frees up again, for Retry-After.
         if cache.add(place, now + window, timeout=window):

@@ -85,7 +85,7 @@ def test_editors_draft_articles_and_may_delete_parts_but_not_articles_nor_publis
     expected = {
         f"{action}_{model}" for model in ["condition", *parts] for action in ["add", "change", "view"]
     }
-    expected |= {f"delete_{model}" for model in parts} | {"view_slugredirect"}
+    expected |= {f"delete_{model}" for model in parts} | {"view_slugredirect", "view_articlefeedback"}
     assert codenames(EDITORS) == expected
     assert codenames(REVIEWERS) == expected | {"publish_condition"}
 
