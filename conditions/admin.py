@@ -770,6 +770,9 @@ class ArticleFeedbackAdmin(admin.ModelAdmin):
     readonly_fields = fields
     list_per_page = 50
 
+    class Media:
+        css = {"all": ["conditions/admin.css"]}
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
             super()
