@@ -70,6 +70,7 @@ def test_a_vote_without_javascript_is_stored_for_the_version_and_leads_to_the_co
     assertContains(page, "<h1>Thank you for your answer</h1>", html=True)
     assertContains(page, "What was missing? (optional)")
     assertContains(page, "Do not include your name, contact details")
+    assertNotContains(page, "hx-post")  # a plain form here: the page has no region to swap into
     assert page.headers["Cache-Control"].startswith("max-age=0")
 
 
