@@ -411,6 +411,10 @@ CONTACT_SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 # CONTACT_RATE_LIMIT_CACHE names above (Redis, or the database), so every worker shares one count.
 CONTACT_RATE_LIMIT = env_int("DJANGO_CONTACT_RATE_LIMIT", 5)
 CONTACT_RATE_LIMIT_WINDOW = env_int("DJANGO_CONTACT_RATE_LIMIT_WINDOW", 600)
+# "Is this page useful?" answers one client address may send per window (seconds), counted the
+# same way: enough for someone reading every article, too few to flood the editors' list.
+FEEDBACK_RATE_LIMIT = env_int("DJANGO_FEEDBACK_RATE_LIMIT", 20)
+FEEDBACK_RATE_LIMIT_WINDOW = env_int("DJANGO_FEEDBACK_RATE_LIMIT_WINDOW", 600)
 # The privacy notice's version (templates/clinic/privacy.html shows it): each enquiry records the
 # version the patient agreed to. Change it whenever the notice's content changes. Not from the
 # environment: it belongs to the notice, which ships with the code.

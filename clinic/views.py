@@ -45,6 +45,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         "enquiry_retention": retention_policy(),
         "notice_version": settings.PRIVACY_NOTICE_VERSION,
         "rate_limit_minutes": max(1, settings.CONTACT_RATE_LIMIT_WINDOW // 60),
+        "feedback_rate_limit_minutes": max(1, settings.FEEDBACK_RATE_LIMIT_WINDOW // 60),
         "thanks_cookie_minutes": max(1, THANKS_COOKIE_MAX_AGE // 60),
     }
     return render(request, "clinic/privacy.html", context)

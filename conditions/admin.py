@@ -17,7 +17,8 @@ from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelectMult
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -25,6 +26,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from conditions import images, readability
@@ -39,6 +41,7 @@ from conditions.forms import (
     one_line,
 )
 from conditions.models import (
+    ArticleFeedback,
     Condition,
     Figure,
     PublishedVersion,
@@ -283,11 +286,23 @@ class ConditionForm(forms.ModelForm):
         return related
 
 
+def _feedback_count(*, useful: bool) -> Coalesce:
+    """How many readers answered `useful` on the article (one indexed count per row)."""
+    answers = (
+        ArticleFeedback.objects.filter(condition=OuterRef("pk"), useful=useful)
+        .order_by()
+        .values("condition")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(answers), 0)
+
+
 @admin.register(Condition)
 class ConditionAdmin(admin.ModelAdmin):
     form = ConditionForm
     change_form_template = "admin/conditions/condition/change_form.html"
-    list_display = ("name", "state", "review_due", "last_change")
+    list_display = ("name", "state", "review_due", "last_change", "feedback")
     list_filter = (StateFilter, ReviewDueFilter)
     search_fields = ("name", "also_known_as", "summary")
     prepopulated_fields = {"slug": ("name",)}
@@ -321,7 +336,13 @@ class ConditionAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).with_live_version().select_related("updated_by__staff_profile")
+        return (
+            super()
+            .get_queryset(request)
+            .with_live_version()
+            .select_related("updated_by__staff_profile")
+            .annotate(feedback_yes=_feedback_count(useful=True), feedback_no=_feedback_count(useful=False))
+        )
 
     # --- The list
 
@@ -340,6 +361,19 @@ class ConditionAdmin(admin.ModelAdmin):
     def last_change(self, condition: Condition) -> str:
         who = _name(condition.updated_by) if condition.updated_by else "not through the admin"
         return f"{date_format(timezone.localtime(condition.updated_at), 'DATETIME_FORMAT')} by {who}"
+
+    @admin.display(description="Is this page useful?", ordering="feedback_no")
+    def feedback(self, condition: Condition) -> str:
+        if not (condition.feedback_yes or condition.feedback_no):
+            return "No answers yet"
+        url = reverse("admin:conditions_articlefeedback_changelist")
+        return format_html(
+            '<a href="{}?condition__id__exact={}">{} yes, {} no</a>',
+            url,
+            condition.pk,
+            condition.feedback_yes,
+            condition.feedback_no,
+        )
 
     # --- The change form
 
@@ -720,3 +754,76 @@ class SynonymAdmin(admin.ModelAdmin):
     list_display = ("terms", "updated_at")
     search_fields = ("terms",)
     fields = ("terms",)
+
+
+# --- Reader feedback ("Is this page useful?") ------------------------------------------------------
+
+
+class FeedbackVersionFilter(admin.SimpleListFilter):
+    """By version number (with the article filter: one exact version), from the numbers that have
+    answers, without reading every version's snapshot."""
+
+    title = "version"
+    parameter_name = "version"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        numbers = ArticleFeedback.objects.order_by("version__number").values_list(
+            "version__number", flat=True
+        )
+        return [(str(number), f"Version {number}") for number in dict.fromkeys(numbers)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() and self.value().isdigit():
+            return queryset.filter(version__number=int(self.value()))
+        return queryset
+
+
+@admin.register(ArticleFeedback)
+class ArticleFeedbackAdmin(admin.ModelAdmin):
+    """What readers answered at the end of each article, for editors and reviewers to read. Nobody
+    adds or changes answers here; only superusers may delete one (say, a comment with personal
+    details a reader typed despite the note). Never shown on the site."""
+
+    list_display = ("created_at", "article", "version_number", "answer", "comment_start")
+    list_filter = ("condition", FeedbackVersionFilter, "useful", "created_at")
+    date_hierarchy = "created_at"
+    search_fields = ("comment",)
+    fields = ("condition", "version_number", "answer", "comment", "created_at")
+    readonly_fields = fields
+    list_per_page = 50
+
+    class Media:
+        css = {"all": ["conditions/admin.css"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("condition", "version")
+            .only("useful", "comment", "created_at", "condition__name", "version__number")
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    @admin.display(description="Article", ordering="condition__name")
+    def article(self, feedback: ArticleFeedback) -> str:
+        return feedback.condition.name
+
+    @admin.display(description="Version", ordering="version__number")
+    def version_number(self, feedback: ArticleFeedback) -> int:
+        return feedback.version.number
+
+    @admin.display(description="Useful?", ordering="useful")
+    def answer(self, feedback: ArticleFeedback) -> str:
+        return "Yes" if feedback.useful else "No"
+
+    @admin.display(description="What was missing?")
+    def comment_start(self, feedback: ArticleFeedback) -> str:
+        return Truncator(feedback.comment).chars(120) or "-"

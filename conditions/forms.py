@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from conditions.editing import text_preview
-from conditions.models import tidy_text
+from conditions.models import ArticleFeedback, tidy_text
 
 
 class ConditionSearchForm(forms.Form):
@@ -40,6 +40,35 @@ class ConditionSearchForm(forms.Form):
 
     def clean_q(self) -> str:
         return " ".join(self.cleaned_data["q"].split())
+
+
+# --- "Is this page useful?" at the end of each article --------------------------------------------
+
+
+class FeedbackVoteForm(forms.Form):
+    """The Yes / No buttons. `version` is the version the reader saw (the page names it), so a
+    vote sent just after a new version went live still counts for the one they read."""
+
+    useful = forms.TypedChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")], coerce=lambda value: value == "yes"
+    )
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+
+
+class FeedbackCommentForm(forms.Form):
+    """The optional comment after a vote. `token` ties it to that vote (signed: see
+    conditions/views.py), so nobody can add a comment to someone else's vote."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    comment = forms.CharField(
+        label="What was missing? (optional)",
+        label_suffix="",
+        help_text="Do not include your name, contact details or anything about your own health: "
+        "we cannot reply here. Up to 500 characters.",
+        required=False,
+        max_length=ArticleFeedback.COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 # --- The admin's editing screen ------------------------------------------------------------------

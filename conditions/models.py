@@ -668,3 +668,33 @@ class SearchEntry(models.Model):
     @property
     def other_names(self) -> list[str]:
         return split_other_names(self.also_known_as)
+
+
+class ArticleFeedback(models.Model):
+    """One answer to "Is this page useful?" at the end of an article, with the optional comment
+    sent after it: for editors only, never shown on the site. It names the version the reader saw,
+    and holds nothing about the reader (no address, no cookie, no account)."""
+
+    COMMENT_MAX_LENGTH = 500
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="feedback")
+    version = models.ForeignKey(PublishedVersion, on_delete=models.CASCADE, related_name="feedback")
+    useful = models.BooleanField(help_text='The reader\'s answer to "Is this page useful?"')
+    comment = models.TextField(
+        blank=True,
+        max_length=COMMENT_MAX_LENGTH,
+        help_text='The reader\'s answer to "What was missing?", if they wrote one.',
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "reader feedback"
+        verbose_name_plural = "reader feedback"
+        indexes = [
+            # The admin's feedback column counts yes and no per article.
+            models.Index(fields=["condition", "useful"], name="feedback_by_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {'useful' if self.useful else 'not useful'}"

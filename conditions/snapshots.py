@@ -29,6 +29,9 @@ from conditions.models import Condition, Section, UrgencyAdvice, figure_sources
 from conditions.rendering import render_markdown
 
 FORMAT = 1
+# A section whose text (with its treatments and advice) is longer than this, or that has a figure,
+# fills more than a phone screen or two: the page offers "Back to top" after it.
+LONG_SECTION_CHARACTERS = 1200
 
 
 def snapshot_build(condition: Condition) -> dict:
@@ -99,6 +102,15 @@ class ArticleSection:
     treatments: list[dict] = field(default_factory=list)
     urgency: list[dict] = field(default_factory=list)
     calculator: dict | None = None
+
+    @property
+    def is_long(self) -> bool:
+        parts = [
+            self.body_html,
+            *(t["body_html"] for t in self.treatments),
+            *(u["body_html"] for u in self.urgency),
+        ]
+        return bool(self.figures) or sum(map(len, parts)) > LONG_SECTION_CHARACTERS
 
 
 @dataclass

@@ -6,6 +6,9 @@ live versions of the conditions it suggests, served by the page cache (clinic/pa
 the ids of the versions it shows; only when it is not cached is the version's snapshot read and
 rendered by the page template. The staff preview renders an unsaved version of the working copy,
 built by the same function publishing uses, through the same template and code (`render_article`).
+
+At the end of each article, "Is this page useful?" (`feedback_vote`, `feedback_comment`,
+`feedback_thanks`): a plain form that works without JavaScript, swapped in place with htmx.
 """
 
 import re
@@ -13,31 +16,49 @@ import string
 from itertools import groupby
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.sitemaps import views as sitemap_views
+from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models.functions import Left, Upper
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from clinic import pagecache
 from clinic.models import ClinicProfile
 from conditions import images
-from conditions.forms import ConditionSearchForm
-from conditions.models import FIGURE_DIR, Condition, PublishedFile, PublishedVersion, SlugRedirect
+from conditions.forms import ConditionSearchForm, FeedbackCommentForm, FeedbackVoteForm
+from conditions.models import (
+    FIGURE_DIR,
+    ArticleFeedback,
+    Condition,
+    PublishedFile,
+    PublishedVersion,
+    SlugRedirect,
+)
 from conditions.search import search, synonyms_version
 from conditions.services import can_publish, version_build
 from conditions.sitemaps import SITEMAPS
 from conditions.snapshots import article_from_snapshot
 from conditions.structured_data import medical_web_page, to_script_json
+from contact.ratelimit import rate_limit_take
 
 PAGE_TEMPLATE = "conditions/condition_detail.html"
 FIGURE_MAX_AGE = 365 * 24 * 60 * 60
@@ -48,6 +69,18 @@ AZ_ALL_ON_ONE_PAGE = 100
 AZ_PER_PAGE = 100
 # Page numbers beyond this are read as 1 (they name no page, and would only fill the cache).
 MAX_PAGE = 1000
+
+FEEDBACK_TEMPLATE = "conditions/feedback.html"
+# The comment form carries its vote's id, signed: only whoever cast the vote can comment on it.
+FEEDBACK_SALT = "conditions.feedback"
+FEEDBACK_TOKEN_MAX_AGE = 60 * 60
+# What each state of the feedback page says at the top (and in its <title>).
+FEEDBACK_TITLES = {
+    "comment": "Thank you for your answer",
+    "thanks": "Thank you for your comment",
+    "problem": "We could not record your answer",
+    "busy": "Too many answers at once",
+}
 
 
 class HtmxHttpRequest(HttpRequest):  # for type checkers: a request that went through HtmxMiddleware
@@ -298,6 +331,124 @@ def figure_file(request: HttpRequest, name: str) -> FileResponse:
         patch_cache_control(response, public=True, max_age=FIGURE_MAX_AGE, immutable=True)
     else:
         add_never_cache_headers(response)  # a draft's figure: for this member of staff only
+    return response
+
+
+# "Is this page useful?" ---------------------------------------------------------------------------
+#
+# The article page is the same for every visitor (cached and shared), so its Yes / No form cannot
+# carry a per-visitor CSRF token, and these two POST views are exempt from the CSRF check. That is
+# safe here: they are anonymous (no session or cookie is read or set, so a forged request acts as
+# nobody), they store no personal data, they are rate-limited per address, and the worst a forged
+# request can do is add one vote. A comment can only be added to a vote through the signed token
+# its voter was given, which plays the CSRF token's part for that form.
+
+
+@csrf_exempt  # see above: anonymous, no session, no personal data, rate-limited
+@require_POST
+def feedback_vote(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """A Yes / No answer for the version the reader saw; then the optional comment form."""
+    live = _live_for_feedback(slug)
+    form = FeedbackVoteForm(request.POST)
+    if not form.is_valid():
+        return _feedback_page(request, live, state="problem", status=400)
+    version = live
+    if (number := form.cleaned_data["version"]) and number != live.number:
+        version = (
+            PublishedVersion.objects.filter(condition_id=live.condition_id, number=number).only("pk").first()
+        )
+        if version is None:
+            return _feedback_page(request, live, state="problem", status=400)
+    wait = rate_limit_take(
+        request,
+        scope="feedback",
+        limit=settings.FEEDBACK_RATE_LIMIT,
+        window=settings.FEEDBACK_RATE_LIMIT_WINDOW,
+    )
+    if wait:
+        response = _feedback_page(request, live, state="busy", status=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    feedback = ArticleFeedback.objects.create(
+        condition_id=live.condition_id, version=version, useful=form.cleaned_data["useful"]
+    )
+    token = signing.dumps(feedback.pk, salt=FEEDBACK_SALT)
+    if request.htmx:
+        return _feedback_page(
+            request, live, state="comment", form=FeedbackCommentForm(initial={"token": token})
+        )
+    url = reverse("conditions:feedback-comment", kwargs={"slug": live.slug})
+    return HttpResponseRedirect(f"{url}?token={token}")
+
+
+@csrf_exempt  # the signed token ties the comment to its vote (see above)
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def feedback_comment(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The comment form after a vote (GET: the thank-you page without JavaScript), and the comment."""
+    live = _live_for_feedback(slug)
+    if request.method != "POST":
+        token = request.GET.get("token", "")
+        if _feedback_id(token) is None:
+            return _feedback_page(request, live, state="problem", status=400)
+        return _feedback_page(
+            request, live, state="comment", form=FeedbackCommentForm(initial={"token": token})
+        )
+    form = FeedbackCommentForm(request.POST)
+    feedback_id = _feedback_id(request.POST.get("token", ""))
+    if feedback_id is None:
+        return _feedback_page(request, live, state="problem", status=400)
+    if not form.is_valid():  # too long: the same form with its error
+        return _feedback_page(request, live, state="comment", form=form)
+    if comment := form.cleaned_data["comment"].strip():
+        # Only once per vote, and only for a vote on this article.
+        ArticleFeedback.objects.filter(pk=feedback_id, condition_id=live.condition_id, comment="").update(
+            comment=comment
+        )
+    if request.htmx:
+        return _feedback_page(request, live, state="thanks")
+    return HttpResponseRedirect(reverse("conditions:feedback-thanks", kwargs={"slug": live.slug}))
+
+
+@require_safe
+def feedback_thanks(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    return _feedback_page(request, _live_for_feedback(slug), state="thanks")
+
+
+def _live_for_feedback(slug: str) -> PublishedVersion:
+    live = (
+        PublishedVersion.objects.published()
+        .filter(slug=slug)
+        .only("pk", "condition_id", "number", "slug", "name")
+    )
+    return get_object_or_404(live)
+
+
+def _feedback_id(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=FEEDBACK_SALT, max_age=FEEDBACK_TOKEN_MAX_AGE))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def _feedback_page(
+    request: HtmxHttpRequest,
+    version: PublishedVersion,
+    *,
+    state: str,
+    form: FeedbackCommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The feedback page in one of its states, or (htmx) just that state's part, which replaces
+    the Yes / No buttons in the article. htmx swaps only 2xx answers, so the part says what went
+    wrong with a 200; without JavaScript the page keeps its real status (400, 429)."""
+    template = FEEDBACK_TEMPLATE
+    if request.htmx:
+        template += f"#feedback-{state}"
+        status = 200
+    context = {"version": version, "state": state, "title": FEEDBACK_TITLES[state], "form": form}
+    response = render(request, template, context, status=status)
+    add_never_cache_headers(response)
     return response
 
 

@@ -14,6 +14,9 @@ same database). Only the client's address is used, and only as a hash in the cac
 While Redis is down the limit fails open: django-redis ignores (and logs) the error and its `add`
 answers None instead of True or False, and the enquiry goes through. Never lose a genuine
 enquiry to an outage of the cache (docs/operations.md, "Faults").
+
+Other forms reuse it with their own `scope`, limit and window (the articles' "Is this page
+useful?" answers: conditions/views.py).
 """
 
 import hashlib
@@ -51,14 +54,19 @@ def _bucket(ip: str) -> str:
     return str(address)
 
 
-def rate_limit_take(request: HttpRequest) -> int:
-    """Take one of this client's places for an enquiry. Returns 0 when one was free, otherwise
-    the number of seconds until the first place frees up (the 429's Retry-After)."""
+def rate_limit_take(
+    request: HttpRequest, *, scope: str = "contact", limit: int | None = None, window: int | None = None
+) -> int:
+    """Take one of this client's places for an enquiry (or for what `scope` names: at most `limit`
+    in any `window` seconds, the enquiry limits by default). Returns 0 when one was free,
+    otherwise the number of seconds until the first place frees up (the 429's Retry-After)."""
     cache = caches[settings.CONTACT_RATE_LIMIT_CACHE]
-    key = KEY_PREFIX + hashlib.sha256(_bucket(client_ip(request)).encode()).hexdigest()[:32]
-    window = settings.CONTACT_RATE_LIMIT_WINDOW
+    prefix = KEY_PREFIX if scope == "contact" else f"{scope}:rate:"
+    key = prefix + hashlib.sha256(_bucket(client_ip(request)).encode()).hexdigest()[:32]
+    window = window or settings.CONTACT_RATE_LIMIT_WINDOW
+    limit = limit or settings.CONTACT_RATE_LIMIT
     now = time.time()
-    places = [f"{key}:{number}" for number in range(settings.CONTACT_RATE_LIMIT)]
+    places = [f"{key}:{number}" for number in range(limit)]
     for place in places:
         # The value is when the place frees up again, for Retry-After. None: the cache is down.
         if cache.add(place, now + window, timeout=window) is not False:

@@ -117,8 +117,7 @@ TREATMENTS = """\
 Your treatment is planned just for you. It depends on the cause and how severe your spasms are. It \
 also depends on how well each treatment works for you, and what you prefer.
 
-Tablets or injections are often tried first. There are three main choices, shown below. Before your \
-visit, you can use our severity calculator to rate your spasms. Bring the result to talk it over.
+Tablets or injections are often tried first. There are three main choices, shown below.
 """
 
 OUTLOOK = """\
@@ -273,7 +272,7 @@ See a doctor soon, within a few days, if you have:
 - any other new symptoms, such as numbness, face pain or double vision
 """,
         "emergency": """\
-Call 995 now if you have:
+Call [995](tel:995) now if you have:
 
 - a sudden droop of the face, sudden weakness of an arm or leg, or sudden slurred speech, even if it \
 goes away. These can be signs of a stroke.

@@ -235,7 +235,7 @@ See a doctor soon, within a few days, if you have:
 - new symptoms such as weakness of the face, hearing loss or changes in your sight
 """,
         "emergency": """\
-Call 995 now if you have:
+Call [995](tel:995) now if you have:
 
 - a sudden droop of the face, sudden weakness of an arm or leg, or sudden slurred speech, even if it \
 goes away. These can be signs of a stroke.

@@ -48,6 +48,15 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin(client):
     assert "Disallow: /admin/" in response.content.decode()
 
 
+def test_robots_txt_lets_the_write_in_page_be_found_but_not_its_filled_in_copies(client):
+    lines = client.get(reverse("robots")).content.decode().splitlines()
+    disallowed = [line.removeprefix("Disallow: ") for line in lines if line.startswith("Disallow:")]
+    assert not any(reverse("contact:form").startswith(rule) for rule in disallowed)
+    assert "/contact/?" in disallowed and reverse("contact:thanks") in disallowed
+    group = lines[: lines.index("")]  # a blank line would end the group: every rule is in it
+    assert group[0] == "User-agent: *" and len(group) == 1 + len(disallowed)
+
+
 def test_healthz_is_ok_when_the_database_answers(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200

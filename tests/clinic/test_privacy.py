@@ -154,3 +154,42 @@ def test_the_thank_you_cookie_lasts_as_long_as_the_notice_says(client):
     (cookie,) = [c for name, c in response.cookies.items() if name != "csrftoken"]
     assert cookie["max-age"] == 60 * 60
     assertContains(client.get(reverse("privacy")), "for 60 minutes")
+
+
+# "We store your answer (yes or no), your comment if you write one, which page and which version of
+# it you read, and the date and time. We do not ask who you are, and the answer sets no cookie."
+def test_an_answer_to_is_this_page_useful_stores_only_what_the_notice_lists(client):
+    from conditions.models import ArticleFeedback
+    from tests.conditions.factory import make_condition
+
+    make_condition()
+    vote = reverse("conditions:feedback", kwargs={"slug": "hemifacial-spasm"})
+    response = client.post(vote, {"useful": "no", "version": "1"}, REMOTE_ADDR=CLIENT_ADDRESS)
+    assert response.status_code == 302
+    assert dict(response.cookies) == {}
+    comment_page = client.get(response.url, REMOTE_ADDR=CLIENT_ADDRESS)
+    assert dict(comment_page.cookies) == {}
+    assert {field.name for field in ArticleFeedback._meta.concrete_fields} == {
+        "id", "condition", "version", "useful", "comment", "created_at",
+    }  # fmt: skip
+    stored = ArticleFeedback.objects.values().get()
+    assert CLIENT_ADDRESS not in " ".join(map(str, stored.values()))
+    assert "Please do not put your name, contact details or anything about your own health" in notice(client)
+
+
+# "read by the staff who write and check the articles, and by our site administrators. They are
+# never shown on the website."
+def test_feedback_is_read_by_article_staff_only(client):
+    readers = Group.objects.filter(permissions__codename="view_articlefeedback").values_list(
+        "name", flat=True
+    )
+    assert sorted(readers) == ["Clinical reviewers", "Editors"]
+    assert not Group.objects.filter(
+        permissions__codename__in=["change_articlefeedback", "add_articlefeedback"]
+    )
+    assert "never shown on the website" in notice(client)
+
+
+def test_the_feedback_count_period_comes_from_its_setting(client, settings):
+    settings.FEEDBACK_RATE_LIMIT_WINDOW = 20 * 60
+    assert "count the answers sent from each internet connection for 20 minutes" in notice(client)

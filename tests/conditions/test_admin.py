@@ -85,7 +85,7 @@ def test_editors_draft_articles_and_may_delete_parts_but_not_articles_nor_publis
     expected = {
         f"{action}_{model}" for model in ["condition", *parts] for action in ["add", "change", "view"]
     }
-    expected |= {f"delete_{model}" for model in parts} | {"view_slugredirect"}
+    expected |= {f"delete_{model}" for model in parts} | {"view_slugredirect", "view_articlefeedback"}
     # Search synonyms are theirs to keep, deleting included.
     expected |= {f"{action}_synonym" for action in ["add", "change", "delete", "view"]}
     assert codenames(EDITORS) == expected

@@ -60,14 +60,15 @@ def test_article_page_has_every_part_in_the_fixed_structure(client):
     anchors = re.findall(r'<h2 id="([a-z-]+)"', main)
     assert anchors == [
         "contents-title", "overview", "symptoms", "causes", "diagnosis", "treatments", "outlook",
-        "living-with", "when-to-get-help", "references", "next-steps",
+        "living-with", "when-to-get-help", "references", "next-steps", "feedback-title",
     ]  # fmt: skip
     for kind in Section.Kind:
         assert f'<li><a href="#{kind.value}">' in main  # the in-page contents list
     assert "Last reviewed</dt><dd>1 November 2026 by Neuro Asia Care clinical team, Neurosurgery" in main
     assert "Next review due</dt><dd>1 November 2027" in main
     assert "Last updated" not in main  # a clinical sign-off: its date is the review date
-    assert "It is not a diagnosis" in main
+    # One disclaimer on the page: the footer's.
+    assert html.count("not a diagnosis") + html.count("does not give a diagnosis") == 1
 
 
 def test_treatments_show_their_verdicts_in_order_inside_the_treatments_section(client):
@@ -281,7 +282,8 @@ def test_a_new_clinic_phone_number_shows_at_once(client):
     profile.save()
     again = client.get(DETAIL, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 200
-    assertContains(again, '<a href="tel:+6561112222">+65 6111 2222</a>', count=2)  # coordinator and footer
+    # "When to get help", the coordinator block and the footer
+    assertContains(again, '<a href="tel:+6561112222">+65 6111 2222</a>', count=3)
 
 
 def test_new_clinic_details_show_at_once_even_where_a_workers_cached_copy_is_older(client):
@@ -299,7 +301,7 @@ def test_new_clinic_details_show_at_once_even_where_a_workers_cached_copy_is_old
     profile.save()
     cache.set(PROFILE_CACHE_KEY, older)  # as that worker's cache still has it
     page = client.get(DETAIL)
-    assertContains(page, '<a href="tel:+6561112222">+65 6111 2222</a>', count=2)
+    assertContains(page, '<a href="tel:+6561112222">+65 6111 2222</a>', count=3)
     assertNotContains(page, "6592 6871")
 
 

@@ -33,7 +33,9 @@ CHROMIUM_ARGS = [
 ]
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / ".e2e-artifacts"
-SCREENSHOTS = ROOT / "screenshots"
+# What the tests photograph on every run, for people to look at (not committed). The committed set,
+# one of every page type, is made on demand by test_screenshots.py into screenshots/.
+SCREENSHOTS = ARTIFACTS / "screens"
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
 
@@ -81,7 +83,7 @@ def shoot(page, size):
 
     def take(name: str, on=None) -> None:
         """`on`: another page (another person's browser) instead of the test's own."""
-        SCREENSHOTS.mkdir(exist_ok=True)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         (on or page).screenshot(path=str(SCREENSHOTS / f"{name}-{size}.png"), full_page=True)
 
     return take

@@ -12,6 +12,7 @@ from tests.e2e.audit import (
     assert_reflows_at_double_text_size,
     assert_sound_structure,
 )
+from tests.e2e.conftest import SIZES
 
 
 def test_patient_finds_reads_and_moves_on_to_the_calculator(page: Page, site, size, shoot):
@@ -22,8 +23,10 @@ def test_patient_finds_reads_and_moves_on_to_the_calculator(page: Page, site, si
     expect(page.get_by_role("heading", level=1)).to_have_text("Hemifacial spasm")
     shoot("article")
 
-    # The contents list jumps to a section.
+    # The contents list jumps to a section (on a phone it is folded first).
     contents = page.get_by_role("navigation", name="On this page")
+    if size == "phone":
+        contents.get_by_text("On this page").click()
     contents.locator("a[href='#treatments']").click()
     assert page.url.endswith("#treatments")
     expect(page.locator("#treatments")).to_be_in_viewport()
@@ -114,3 +117,53 @@ def test_article_prints_as_a_clean_handout(page: Page, site):
         " return getComputedStyle(a, '::after').content; }"
     )
     assert "attr(href)" in link_suffix or link_suffix.startswith('" (')
+
+
+def test_desktop_contents_stay_in_view_and_mark_the_section_being_read(page: Page, site):
+    page.set_viewport_size(SIZES["desktop"])
+    page.goto(site + reverse("conditions:detail", kwargs={"slug": "hemifacial-spasm"}))
+    side = page.locator(".contents--side")
+    expect(side).to_be_visible()
+    expect(page.locator(".contents--fold")).to_be_hidden()
+    expect(page.get_by_role("link", name="Back to top").first).to_be_hidden()  # the contents are in view
+    for kind in ["treatments", "outlook", "when-to-get-help"]:
+        page.locator(f"#{kind}").scroll_into_view_if_needed()
+        page.evaluate(f"document.getElementById('{kind}').scrollIntoView({{block: 'start'}})")
+        expect(side).to_be_in_viewport()
+        expect(side.locator("a[aria-current='true']")).to_have_attribute("href", f"#{kind}")
+        expect(side.locator("a[aria-current]")).to_have_count(1)
+    # Deep in the page the list is still at the top of the window, not scrolled away.
+    assert page.evaluate("window.scrollY") > 3000
+    assert 0 <= side.bounding_box()["y"] <= 40
+    side.get_by_role("link", name="Causes").click()
+    expect(page.locator("#causes")).to_be_in_viewport()
+    expect(side.locator("a[aria-current='true']")).to_have_attribute("href", "#causes")
+
+
+def test_phone_contents_are_folded_and_long_sections_lead_back_to_the_top(page: Page, site):
+    page.set_viewport_size(SIZES["phone"])
+    page.goto(site + reverse("conditions:detail", kwargs={"slug": "hemifacial-spasm"}))
+    expect(page.locator(".contents--side")).to_be_hidden()
+    fold = page.locator(".contents--fold details")
+    expect(fold).not_to_have_attribute("open", "")
+    expect(fold.locator("a[href='#overview']")).to_be_hidden()
+    # Folded, the contents take one line: the first section starts on the first screen.
+    assert page.locator("#overview").bounding_box()["y"] < SIZES["phone"]["height"]
+    fold.locator("summary").click()
+    expect(fold.locator("a[href='#outlook']")).to_be_visible()
+    assert_no_axe_violations(page)
+    back = page.get_by_role("link", name="Back to top")
+    assert back.count() >= 3
+    back.nth(2).scroll_into_view_if_needed()
+    back.nth(2).click()
+    expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
+
+
+def test_article_has_one_disclaimer_and_says_the_calculator_once(page: Page, site, size):
+    page.goto(site + reverse("conditions:detail", kwargs={"slug": "hemifacial-spasm"}))
+    text = page.locator("body").inner_text()
+    assert text.count("does not replace a visit") == 1
+    assert (
+        len(re.findall(r"calculator", page.locator("main").inner_text(), flags=re.I)) == 2
+    )  # the box: text, button
+    expect(page.get_by_role("link", name="Open the calculator")).to_have_count(1)

@@ -1,7 +1,7 @@
 """Printing: a calculator result and a condition article as handouts that lead back to the live page.
 
 Chromium renders each page with the print stylesheet (print media emulation); the screenshots of
-the printed result and article are written to screenshots/ for people to look at.
+the printed result and article are written to .e2e-artifacts/screens/ for people to look at.
 """
 
 import datetime
@@ -22,7 +22,7 @@ STYLE_OF = """(selector) => { const e = document.querySelector(selector); const 
 
 def printed(page: Page, name: str) -> None:
     page.emulate_media(media="print")
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.asserts import assertContains, assertNotContains
 
 from clinic.models import ClinicProfile
-from conditions.models import Condition, PublishedVersion, Section, Synonym
+from conditions.models import ArticleFeedback, Condition, PublishedVersion, Section, Synonym
 from contact.models import Enquiry, EnquiryAccess, EnquiryNote
 from contact.tasks import send_enquiry_mails
 from tests.conditions.factory import REVIEWERS, make_condition, make_staff, publish_version
@@ -53,6 +53,9 @@ TABLE = {
     "conditions.condition": {"changelist": {E, R, S}, "add": {E, R, S}, "change": {E, R, S}, "delete": {S}, "history": {E, R, S}},
     # Search synonyms: the editors' and reviewers' to keep.
     "conditions.synonym": {"changelist": {E, R, S}, "add": {E, R, S}, "change": {E, R, S}, "delete": {E, R, S}, "history": {E, R, S}},
+    # Readers' answers to "Is this page useful?": read (a read-only page) by editors and reviewers;
+    # added only by readers on the site; deleted only by superusers.
+    "conditions.articlefeedback": {"changelist": {E, R, S}, "add": set(), "change": {E, R, S}, "delete": {S}, "history": {E, R, S}},
     "contact.enquiry": {"changelist": {C, S}, "add": set(), "change": {C, S}, "delete": {S}, "history": {C, S}},
     "clinic.clinicprofile": {"changelist": {S}, "add": set(), "change": {S}, "delete": set(), "history": {S}},
     "auth.user": ONLY_SUPERUSER,
@@ -87,6 +90,9 @@ def objects(db) -> dict:
     return {
         "conditions.condition": condition,
         "conditions.synonym": Synonym.objects.get(terms="botox, botulinum toxin"),
+        "conditions.articlefeedback": ArticleFeedback.objects.create(
+            condition=condition, version=condition.versions.get(), useful=False, comment="More pictures."
+        ),
         "contact.enquiry": make_enquiry(condition=condition, calculator_result=None),
         "clinic.clinicprofile": ClinicProfile.objects.get(),
         "auth.user": someone,
