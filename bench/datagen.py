@@ -323,7 +323,7 @@ def _enquiry(rng, age_rank: float, received, reference, conditions, assignees) -
     failed = rng.random() < 0.002
     enquiry = Enquiry(
         reference=reference,
-        submission_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+        submission_id=uuid.uuid4(),
         name=name,
         email=email,
         phone=phone,
