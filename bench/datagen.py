@@ -384,6 +384,7 @@ def main(argv: list[str] | None = None) -> None:
     articles_done = time.monotonic()
     enquiries = enquiries_generate(count=max(0, args.enquiries - Enquiry.objects.count()), seed=args.seed)
     print(
-        f"generated {len(made)} articles ({args.versions} version(s) each) in {articles_done - started:.1f} s, "
-        f"{enquiries} enquiries in {time.monotonic() - articles_done:.1f} s"
+        f"generated {len(made)} articles"
+        + (f" ({args.versions} versions each)" if made and args.versions > 1 else "")
+        + f" in {articles_done - started:.1f} s, {enquiries:,} enquiries in {time.monotonic() - articles_done:.1f} s"
     )
