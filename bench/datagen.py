@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -383,6 +383,11 @@ def main(argv: list[str] | None = None) -> None:
     made = articles_generate(count=max(0, args.articles - published), versions=args.versions, seed=args.seed)
     articles_done = time.monotonic()
     enquiries = enquiries_generate(count=max(0, args.enquiries - Enquiry.objects.count()), seed=args.seed)
+    if connection.vendor == "postgresql":
+        # Fresh statistics for the planner, as autovacuum would gather soon after a bulk load in
+        # production: without them it guesses the row counts of the tables it has just seen grow.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(
         f"generated {len(made)} articles"
         + (f" ({args.versions} versions each)" if made and args.versions > 1 else "")
