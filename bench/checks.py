@@ -7,11 +7,15 @@ import re
 import subprocess
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bench.load import Result
 from bench.scenarios import CONDITION, fetch
 from bench.server import PYTHON, ROOT
 from bench.worker import Worker
+
+if TYPE_CHECKING:
+    from bench.datascale import ScaleRow
 
 WEIGHT_LIMIT_KB = 50
 DRAIN_TIMEOUT = 300  # seconds for the task worker to catch up after the runs
@@ -164,3 +168,95 @@ def enquiry_check(
             f"caught up {waited:.0f} s after all scenarios were done."
         )
     return text, ok
+
+
+# Issue #15's targets for the data-scale mode (bench/datascale.py).
+SCALE_CPU_RATIO = 1.5  # worker CPU at 1,000 articles over the same page at 2
+PAGE_LIMIT_KB = 100  # HTML of any public page, uncompressed
+SEARCH_P99_MS = 50  # search with 1,000 articles at concurrency 16, on SQLite
+
+
+def check_data_scale(rows: list["ScaleRow"], database: str) -> list[tuple[str, bool]]:
+    """Each page's verdicts at 1,000 articles against 2: CPU ratio, HTML size, and p99 for search."""
+    by_key = {(row.page, row.articles): row for row in rows}
+    small, large = sorted({row.articles for row in rows})
+    verdicts = []
+    for page in dict.fromkeys(row.page for row in rows):
+        few, many = by_key[page, small], by_key[page, large]
+        if few.missing or many.missing:
+            verdicts.append((f"{page}: page missing (404), not measured", False))
+            continue
+        if few.result is None or many.result is None:
+            verdicts.append((f"{page}: answered {few.status} / {many.status}, not measured", False))
+            continue
+        ratio = many.result.cpu_ms / max(few.result.cpu_ms, 1e-9)
+        verdicts.append(
+            (
+                f"{page}: worker CPU at {large:,} articles <= {SCALE_CPU_RATIO:g}x at {small}: {ratio:.2f}x "
+                f"({many.result.cpu_ms:.2f} ms against {few.result.cpu_ms:.2f} ms)",
+                ratio <= SCALE_CPU_RATIO,
+            )
+        )
+        size_kb = max(few.html_bytes, many.html_bytes) / 1024
+        verdicts.append((f"{page}: HTML <= {PAGE_LIMIT_KB} KB: {size_kb:.1f} KB", size_kb <= PAGE_LIMIT_KB))
+        if "search" in page and database == "sqlite":
+            p99 = many.result.p99_ms
+            verdicts.append(
+                (
+                    f"{page}: p99 <= {SEARCH_P99_MS} ms at {large:,} articles: {p99:.1f} ms",
+                    p99 <= SEARCH_P99_MS,
+                )
+            )
+    return verdicts
+
+
+# Issues #13 and #16's targets for the staff-scale mode (bench/staffscale.py).
+INBOX_CPU_RATIO = 3.0  # the coordinators' list at 100,000 enquiries over the same view at 100
+EXPORT_GROWTH_MB = 100  # peak memory growth while exporting every enquiry
+POLL_RATIO = 1.5  # the idle poll at 100,000 over at 100 ("costs the same"), unless within POLL_SLACK_MS
+POLL_SLACK_MS = 0.1
+STAFF_PAGE_MEDIAN_MS = 500  # the history page and a publish: "well under a second", on a shared machine
+STAFF_PAGE_MAX_MS = 1000
+
+
+def check_staff_scale(few: dict, many: dict) -> list[tuple[str, bool]]:
+    verdicts = []
+    small_n, large_n = few["inbox"]["enquiries"], many["inbox"]["enquiries"]
+    for name, small in few["inbox"]["views"].items():
+        large = many["inbox"]["views"][name]
+        ratio = large["cpu_ms"] / max(small["cpu_ms"], 1e-9)
+        verdicts.append(
+            (
+                f"coordinators' list, {name}: CPU at {large_n:,} enquiries <= {INBOX_CPU_RATIO:g}x at "
+                f"{small_n:,}: {ratio:.2f}x ({large['cpu_ms']:.1f} ms against {small['cpu_ms']:.1f} ms)",
+                ratio <= INBOX_CPU_RATIO,
+            )
+        )
+    exported = many["export"]
+    verdicts.append(
+        (
+            f"export of all {exported['enquiries']:,} enquiries: {exported['rows']:,} rows, peak memory growth "
+            f"< {EXPORT_GROWTH_MB} MB: {exported['peak_growth_mb']:.1f} MB",
+            exported["rows"] == exported["enquiries"] and exported["peak_growth_mb"] < EXPORT_GROWTH_MB,
+        )
+    )
+    small, large = few["poll"]["wall_ms"], many["poll"]["wall_ms"]
+    verdicts.append(
+        (
+            f"task worker's idle poll at {large_n:,} enquiries <= {POLL_RATIO:g}x at {small_n:,} (or within "
+            f"{POLL_SLACK_MS} ms): {large:.2f} ms against {small:.2f} ms ({large / max(small, 1e-9):.2f}x)",
+            large <= POLL_RATIO * small or large - small <= POLL_SLACK_MS,
+        )
+    )
+    for name, figures in many["articles"]["views"].items():
+        if name == "sign-off form":
+            continue
+        verdicts.append(
+            (
+                f"{name} at {many['articles']['articles']:,} articles x {many['articles']['versions_each']} "
+                f"versions: median <= {STAFF_PAGE_MEDIAN_MS} ms and slowest <= {STAFF_PAGE_MAX_MS} ms: "
+                f"{figures['wall_ms']:.1f} ms, slowest {figures['max_ms']:.1f} ms",
+                figures["wall_ms"] <= STAFF_PAGE_MEDIAN_MS and figures["max_ms"] <= STAFF_PAGE_MAX_MS,
+            )
+        )
+    return verdicts

@@ -6,20 +6,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def prepare_database(env: dict[str, str], workdir: Path) -> tuple[str, Callable[[], None]]:
+def prepare_database(
+    env: dict[str, str], workdir: Path, name: str = "bench"
+) -> tuple[str, Callable[[], None]]:
     """A fresh database: SQLite in the work folder, or a throwaway PostgreSQL database next to the
-    one DATABASE_URL names (that one is never touched). Sets env["DATABASE_URL"]; returns the
-    engine's name and a function that drops the database again."""
+    one DATABASE_URL names (that one is never touched); `name` tells apart several in one run.
+    Sets env["DATABASE_URL"]; returns the engine's name and a function that drops the database."""
     url = env.get("DATABASE_URL", "")
     if not url:
-        env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        env["DATABASE_URL"] = f"sqlite:///{workdir / f'{name}.sqlite3'}"
         return "sqlite", lambda: None
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("DATABASE_URL must be a PostgreSQL URL (or unset for SQLite)")
     import psycopg
 
     parts = urllib.parse.urlsplit(url)
-    name = f"clinic_bench_{os.getpid()}"
+    name = f"clinic_{name}_{os.getpid()}"
     admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')

@@ -14,7 +14,8 @@ the workers' CPU time per request; scenarios run in rounds (`--repeat`) and rows
 The run fails (exit 1), naming what failed, when any response has an unexpected status, an
 accepted enquiry is not stored and notified, static files are not served as they should be, or a
 target in bench/checks.py is missed. `--middleware` instead measures what each of the site's
-middleware adds to the floor page.
+middleware adds to the floor page; `--data-scale` (bench/datascale.py) and `--staff-scale`
+(bench/staffscale.py) instead measure pages and staff tasks at 1,000 articles and 100,000 enquiries.
 """
 
 import argparse
@@ -27,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import checks, report
+from bench import checks, datascale, report, staffscale
 from bench.database import forget_cache_keys, prepare_database
 from bench.load import Result, combine, run_wrk
 from bench.scenarios import Scenario, check_once, floors, site_scenarios
@@ -49,6 +50,16 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--only", default="", help="comma-separated scenario names (or name starts)")
     parser.add_argument(
         "--middleware", action="store_true", help="measure each middleware's share of the floor page instead"
+    )
+    parser.add_argument(
+        "--data-scale",
+        action="store_true",
+        help="instead: the public pages at 2 and at 1,000 articles, back to back (bench/datascale.py)",
+    )
+    parser.add_argument(
+        "--staff-scale",
+        action="store_true",
+        help="instead: the admin's history, publish and coordinator inbox at scale (bench/staffscale.py)",
     )
     return parser.parse_args()
 
@@ -124,10 +135,37 @@ def middleware_shares(args, env: dict[str, str], workdir: Path) -> int:
     return 0
 
 
+def scale_modes(args) -> int:
+    """`--data-scale` and/or `--staff-scale`: print and keep their reports; 1 if a target is missed."""
+    lines: list[str] = []
+    failures: list[str] = []
+    workdir = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
+    try:
+        env = base_env(workdir)
+        for wanted, mode in ((args.data_scale, datascale), (args.staff_scale, staffscale)):
+            if wanted:
+                mode_lines, mode_failures = mode.run(args, env)
+                lines += [*mode_lines, ""]
+                failures += mode_failures
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    text = f"Benchmark {datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores\n\n" + "\n".join(
+        lines
+    )
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"bench-scale-{datetime.datetime.now():%Y%m%d-%H%M%S}.md").write_text(text)
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    return 1 if failures else 0
+
+
 def main() -> int:
     args = arguments()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `apt-get install wrk` (make bench does this as root)")
+    if args.data_scale or args.staff_scale:
+        return scale_modes(args)
     workdir = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
     env = base_env(workdir)
     database, drop_database = prepare_database(env, workdir)
