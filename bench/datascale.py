@@ -45,7 +45,7 @@ def search_path(query: str) -> str:
 
 def pages() -> list[Scenario]:
     """The pages issue #15 measures at both scales. The cold condition page: served by the
-    server with no cache at all (Django's dummy cache and no per-worker page memory), sent with
+    server with no cache at all (Django's dummy cache), sent with
     an If-None-Match of an ETag the page never had, so nothing kept between requests can answer
     for it: every request reads the page from the database and renders it in full."""
     return [
@@ -59,7 +59,8 @@ def pages() -> list[Scenario]:
         Scenario("search, ~150 matches", search_path(SEARCH_MANY)),
         Scenario("live search, first keystroke (htmx)", search_path("s"), headers={"HX-Request": "true"}),
         Scenario("write-in form", "/contact/"),
-        Scenario("sitemap", "/sitemap.xml"),
+        Scenario("sitemap index", "/sitemap.xml"),
+        Scenario("sitemap, articles (first 500)", "/sitemap-conditions.xml"),
     ]
 
 

@@ -418,7 +418,7 @@ FEEDBACK_RATE_LIMIT_WINDOW = env_int("DJANGO_FEEDBACK_RATE_LIMIT_WINDOW", 600)
 # The privacy notice's version (templates/clinic/privacy.html shows it): each enquiry records the
 # version the patient agreed to. Change it whenever the notice's content changes. Not from the
 # environment: it belongs to the notice, which ships with the code.
-PRIVACY_NOTICE_VERSION = "2026-12-03"
+PRIVACY_NOTICE_VERSION = "2026-12-04"
 # Retention (PDPA: keep personal data no longer than needed), carried out daily by `manage.py
 # purge_enquiries` and stated on the privacy notice from these same two settings: an enquiry left
 # open with no change for CONTACT_AUTO_CLOSE_MONTHS is closed, and a closed enquiry is deleted
