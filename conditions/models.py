@@ -241,6 +241,13 @@ class PublishedVersion(models.Model):
         indexes = [
             # The review reminders and the admin's "due" filters look at live versions only.
             models.Index(fields=["next_review_due"], condition=Q(is_live=True), name="live_review_due"),
+            # The public pages' reads. SQLite uses a partial index (WHERE is_live) only for a query
+            # that says `is_live = 1` literally, and Django passes True as a parameter, so these two
+            # plain indexes are what it reads through: a page by its address, and the live
+            # versions by name (the A-Z, and the count and newest id that name the lists'
+            # version). PostgreSQL plans with the value and uses either kind.
+            models.Index(fields=["slug", "is_live"], name="version_by_slug"),
+            models.Index(fields=["is_live", "name"], name="version_live_by_name"),
         ]
 
     def __str__(self) -> str:

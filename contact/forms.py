@@ -162,6 +162,7 @@ class EnquiryForm(forms.Form):
         names = dict(
             PublishedVersion.objects.published()
             .filter(Q(condition_id__in=popular_condition_ids()) | Q(slug=came_from))
+            .order_by()  # sorted below; without it, the read of a few rows sorts every live one
             .values_list("slug", "name")
         )
         first = [came_from] if came_from in names else []
@@ -281,6 +282,7 @@ class DataRequestCorrectionForm(forms.Form):
         names = dict(
             PublishedVersion.objects.published()
             .filter(Q(condition_id__in=popular_condition_ids()) | Q(slug=came_from))
+            .order_by()  # sorted below; without it, the read of a few rows sorts every live one
             .values_list("slug", "name")
         )
         first = [came_from] if came_from in names else []

@@ -290,12 +290,12 @@ def test_search_takes_the_same_queries_however_many_articles(client, django_asse
         make_condition(name=f"Tremor type {number:03}", slug=f"tremor-{number}", summary="Shaking hands.")
     ClinicProfile.load()
     page = "2" if articles > 10 else "1"
-    # The articles' and the synonyms' versions; then the synonyms, the ranked ids of every match,
-    # the page's snippets and the page's entries.
-    with django_assert_num_queries(6):
+    # The articles', the synonyms' and the clinic details' versions; then the synonyms, the ranked
+    # ids of every match, the page's snippets and the page's entries.
+    with django_assert_num_queries(7):
         response = client.get(SEARCH, {"q": "shaking", "page": page})
     assertContains(response, f"{articles} conditions found")
-    with django_assert_num_queries(2):  # the same search again: from the cache
+    with django_assert_num_queries(3):  # the same search again: from the cache
         assert client.get(SEARCH, {"q": "shaking", "page": page}).content == response.content
 
 
