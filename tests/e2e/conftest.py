@@ -44,10 +44,26 @@ def pytest_sessionstart(session):
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django has put the tests in its order
 def pytest_collection_modifyitems(items):
-    for item in items:
-        if "/e2e/" in str(item.path):
-            item.add_marker(pytest.mark.browser)
+    """Mark the browser tests, and run them after every test that runs in a rolled-back
+    transaction and before the ones that commit (pytest-django's order). Their live server commits
+    to the database and empties it afterwards, migrations' rows (the staff groups, the seeded
+    synonyms) included, and leaves the rate limit's cache table behind; pytest's grouping of tests
+    by the browser's parameter would otherwise put them among the rolled-back ones."""
+    browser = [item for item in items if "/e2e/" in str(item.path)]
+    for item in browser:
+        item.add_marker(pytest.mark.browser)
+    others = [item for item in items if "/e2e/" not in str(item.path)]
+    first_committing = next((i for i, item in enumerate(others) if commits(item)), len(others))
+    items[:] = others[:first_committing] + browser + others[first_committing:]
+
+
+def commits(item) -> bool:
+    """Whether a test's database work is committed (pytest-django's transactional tests)."""
+    marker = item.get_closest_marker("django_db")
+    transaction = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    return transaction or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(scope="session")
