@@ -44,16 +44,19 @@ def pytest_sessionstart(session):
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
 
 
+def pytest_itemcollected(item):
+    if "/e2e/" in str(item.path):
+        item.add_marker(pytest.mark.browser)  # before `-m "not browser"` (make test-fast) selects
+
+
 @pytest.hookimpl(trylast=True)  # after pytest-django has put the tests in its order
 def pytest_collection_modifyitems(items):
-    """Mark the browser tests, and run them after every test that runs in a rolled-back
-    transaction and before the ones that commit (pytest-django's order). Their live server commits
-    to the database and empties it afterwards, migrations' rows (the staff groups, the seeded
-    synonyms) included, and leaves the rate limit's cache table behind; pytest's grouping of tests
-    by the browser's parameter would otherwise put them among the rolled-back ones."""
+    """Run the browser tests after every test that runs in a rolled-back transaction and before
+    the ones that commit (pytest-django's order). Their live server commits to the database and
+    empties it afterwards, migrations' rows (the staff groups, the seeded synonyms) included, and
+    leaves the rate limit's cache table behind; pytest's grouping of tests by the browser's
+    parameter would otherwise put them among the rolled-back ones."""
     browser = [item for item in items if "/e2e/" in str(item.path)]
-    for item in browser:
-        item.add_marker(pytest.mark.browser)
     others = [item for item in items if "/e2e/" not in str(item.path)]
     first_committing = next((i for i, item in enumerate(others) if commits(item)), len(others))
     items[:] = others[:first_committing] + browser + others[first_committing:]
