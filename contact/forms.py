@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.core.validators import slug_re
 from django.db.models import Q
 
 from conditions.models import PublishedVersion
@@ -30,10 +31,11 @@ class ConditionChoiceField(forms.ChoiceField):
     """Radio buttons for a short list of conditions, read only when the form is shown (a form
     that is only checked and sent reads nothing for them). The posted address is checked in
     EnquiryForm.clean_condition, against every live article: the one the patient came from need
-    not be on the short list."""
+    not be on the short list. Anything that cannot be an article's address is refused here,
+    before it reaches the database (PostgreSQL refuses text with a NUL character)."""
 
     def valid_value(self, value) -> bool:
-        return True
+        return value == OTHER_CONDITION or bool(slug_re.fullmatch(value))
 
 
 class EnquiryForm(forms.Form):
@@ -159,6 +161,8 @@ class EnquiryForm(forms.Form):
     def _condition_choices(self) -> list[tuple[str, str]]:
         """The short list, with the article the patient came from (or chose) first. One query."""
         came_from = (self.data.get("condition") if self.is_bound else self.initial.get("condition")) or ""
+        if not slug_re.fullmatch(came_from):  # not an article's address: nothing to look up
+            came_from = ""
         names = dict(
             PublishedVersion.objects.published()
             .filter(Q(condition_id__in=popular_condition_ids()) | Q(slug=came_from))
@@ -279,6 +283,8 @@ class DataRequestCorrectionForm(forms.Form):
     def _condition_choices(self) -> list[tuple[str, str]]:
         """The short list, with the article the patient came from (or chose) first. One query."""
         came_from = (self.data.get("condition") if self.is_bound else self.initial.get("condition")) or ""
+        if not slug_re.fullmatch(came_from):  # not an article's address: nothing to look up
+            came_from = ""
         names = dict(
             PublishedVersion.objects.published()
             .filter(Q(condition_id__in=popular_condition_ids()) | Q(slug=came_from))

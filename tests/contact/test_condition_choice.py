@@ -90,3 +90,13 @@ def test_the_form_is_the_same_size_and_queries_however_many_articles(
     assert len(radios(response.content.decode())) == min(articles, SHORTLIST_SIZE) + 1
     assertNotContains(response, "<select")
     assert len(response.content) < 20_000
+
+
+@pytest.mark.parametrize("value", ["\x00", "hemifacial\x00spasm", "../admin", "x" * 300 + " y"])
+def test_a_condition_that_cannot_be_an_articles_address_is_refused_with_a_message(client, value):
+    make_conditions(2)
+    response = client.post(FORM_URL, {**valid_post(), "condition": value})
+    assertContains(response, "Choose a condition from the list.")
+    assert not Enquiry.objects.exists()
+    # Arriving with it: the form, or (a NUL in the address) the site's friendly 400, never a 500.
+    assert client.get(FORM_URL, {"condition": value}).status_code in (200, 400)
