@@ -18,10 +18,11 @@ CALCULATOR_ANSWERS = {
     "severity": "2",
     "frequency": "3",
 }
-# {uuid} becomes a fresh one-time form token per request (bench/lua/request.lua), as a browser's would.
+# {uuid} becomes a fresh value per request (bench/lua/request.lua): the one-time form token, as a
+# browser's would be, and the patient's address (at most 3 acknowledgements go to one address a day).
 ENQUIRY = {
     "name": "Benchmark Patient",
-    "email": "bench@example.sg",
+    "email": "bench-{uuid}@example.sg",  # a patient each: acknowledgements are limited per address
     "phone": "+65 9123 4567",
     "preferred_contact": "email",
     "message": "A benchmark enquiry: my left eye has been twitching for a year.",
