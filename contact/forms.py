@@ -280,45 +280,6 @@ class DataRequestCorrectionForm(forms.Form):
 
     clean_phone = DataRequestForm.clean_phone
 
-    def _condition_choices(self) -> list[tuple[str, str]]:
-        """The short list, with the article the patient came from (or chose) first. One query."""
-        came_from = (self.data.get("condition") if self.is_bound else self.initial.get("condition")) or ""
-        if not slug_re.fullmatch(came_from):  # not an article's address: nothing to look up
-            came_from = ""
-        names = dict(
-            PublishedVersion.objects.published()
-            .filter(Q(condition_id__in=popular_condition_ids()) | Q(slug=came_from))
-            .order_by()  # sorted below; without it, the read of a few rows sorts every live one
-            .values_list("slug", "name")
-        )
-        first = [came_from] if came_from in names else []
-        others = sorted((slug for slug in names if slug != came_from), key=names.get)
-        return [
-            *((slug, names[slug]) for slug in [*first, *others]),
-            (OTHER_CONDITION, "Another condition, or not sure"),
-        ]
-
-    def clean_condition(self):
-        """The article (the Condition) chosen, or None for none or "another condition or not sure"."""
-        slug = self.cleaned_data["condition"]
-        if slug in ("", OTHER_CONDITION):
-            return None
-        version = (
-            PublishedVersion.objects.published()
-            .filter(slug=slug)
-            .select_related("condition")
-            .only("slug", "condition__id")
-            .first()
-        )
-        if version is None:
-            raise forms.ValidationError(
-                self.fields["condition"].error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return version.condition
-
-    def clean_condition_other(self) -> str:
-        return " ".join(self.cleaned_data["condition_other"].split())
-
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
 
