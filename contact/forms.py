@@ -255,14 +255,7 @@ class DataRequestForm(forms.Form):
         help_text="Either or both. Enquiries with either are found.",
     )
 
-    def clean_phone(self) -> str:
-        raw = self.cleaned_data["phone"]
-        if not raw:
-            return ""
-        try:
-            return normalise_phone(raw)
-        except PhoneNumberError as error:
-            raise forms.ValidationError(str(error), code="invalid") from error
+    clean_phone = EnquiryForm.clean_phone  # normalised as the patient's own form stores it
 
     def clean(self) -> dict:
         cleaned = super().clean()
